@@ -1,0 +1,46 @@
+// session.cpp - receive, uppercase, send back, until the client is done.
+#include "session.hpp"
+
+#include <vector>
+
+#include "../common/text.hpp"
+
+std::string session_summary::describe() const {
+    std::string text = std::to_string(received) + " bytes in, " + std::to_string(sent) + " out";
+    if (failure) text += ", " + failure->message();
+    return text;
+}
+
+session_summary uppercase_stream(net::socket& connectionSocket) {
+    session_summary summary;
+    text::upper_stream upper;  // keeps a character cut in two by recv() for the next round
+    std::vector<char> sentence(64 * 1024);
+    std::string capitalizedSentence;
+
+    auto send_back = [&](const std::string& bytes) {
+        net::result<void> sent = connectionSocket.send_all(bytes);
+        if (!sent) summary.failure = sent.error();
+        else summary.sent += bytes.size();
+        return sent.ok();
+    };
+
+    while (true) {
+        net::result<std::size_t> got = connectionSocket.recv(sentence.data(), sentence.size());
+        if (!got) {  // reset by the client, or the server is stopping
+            summary.failure = got.error();
+            break;
+        }
+        if (got.value() == 0) {  // the client closed its side: nothing more will come
+            capitalizedSentence = upper.finish();
+            // Done: half-close, so the client sees the end of our answer. (If the
+            // client is already gone there is nobody left to tell.)
+            if (send_back(capitalizedSentence)) (void)connectionSocket.shutdown(net::socket::direction::write);
+            break;
+        }
+        summary.received += got.value();
+        capitalizedSentence.clear();
+        upper.feed({sentence.data(), got.value()}, capitalizedSentence);
+        if (!send_back(capitalizedSentence)) break;
+    }
+    return summary;
+}

@@ -1,0 +1,256 @@
+// Unit tests of the socket wrapper, over loopback, always on port 0.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include <cstdio>
+#include <unistd.h>
+
+#include "../../common/net.hpp"
+
+namespace {
+using namespace std::chrono_literals;
+
+net::socket udp_on_loopback(const char* host = "127.0.0.1") {
+    auto s = net::server_socket(net::udp, host, 0);
+    REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().message()));
+    return std::move(s.value());
+}
+
+net::socket tcp_listening(const std::string& host = "127.0.0.1") {
+    auto s = net::server_socket(net::tcp, host, 0);
+    REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().message()));
+    REQUIRE(s->listen(8).ok());
+    return std::move(s.value());
+}
+
+std::uint16_t port_of(const net::socket& s) {
+    auto local = s.local_address();
+    REQUIRE(local.ok());
+    return local->port();
+}
+
+bool has_ipv6_loopback() {
+    auto s = net::server_socket(net::udp, "::1", 0);
+    return s.ok();
+}
+}  // namespace
+
+TEST_CASE("port 0 gives a real port, and local_address reports it") {
+    net::socket serverSocket = udp_on_loopback();
+    CHECK(port_of(serverSocket) != 0);
+    CHECK(serverSocket.local_address()->to_string() == "127.0.0.1:" + std::to_string(port_of(serverSocket)));
+}
+
+TEST_CASE("sendto and recvfrom carry one datagram and its sender's address") {
+    net::socket serverSocket = udp_on_loopback();
+    net::socket clientSocket = udp_on_loopback();
+    auto server = net::resolve("127.0.0.1", port_of(serverSocket), net::udp);
+    REQUIRE(server.ok());
+    REQUIRE(clientSocket.sendto("hello", server->front()).ok());
+
+    char buffer[100];
+    auto got = serverSocket.recvfrom(buffer, sizeof buffer);
+    REQUIRE(got.ok());
+    CHECK(std::string(buffer, got->first) == "hello");
+    CHECK(got->second.port() == port_of(clientSocket));
+    CHECK(got->second.host() == "127.0.0.1");
+}
+
+TEST_CASE("an empty datagram is a datagram") {
+    net::socket serverSocket = udp_on_loopback();
+    net::socket clientSocket = udp_on_loopback();
+    auto server = net::resolve("127.0.0.1", port_of(serverSocket), net::udp);
+    REQUIRE(server.ok());
+    REQUIRE(clientSocket.sendto("", server->front()).ok());
+    char buffer[16];
+    REQUIRE(serverSocket.set_timeout(2000ms).ok());
+    auto got = serverSocket.recvfrom(buffer, sizeof buffer);
+    REQUIRE(got.ok());
+    CHECK(got->first == 0);
+}
+
+TEST_CASE("a receive timeout ends the wait with timed_out") {
+    net::socket s = udp_on_loopback();
+    REQUIRE(s.set_timeout(150ms).ok());
+    char buffer[16];
+    const auto start = std::chrono::steady_clock::now();
+    auto got = s.recvfrom(buffer, sizeof buffer);
+    const auto waited = std::chrono::steady_clock::now() - start;
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().code == std::errc::timed_out);
+    CHECK(waited >= 100ms);
+    CHECK(waited < 3s);
+    CHECK(got.error().message().find("timed out") != std::string::npos);
+}
+
+TEST_CASE("TCP: connect, accept, send_all and recv move a stream") {
+    net::socket welcomingSocket = tcp_listening();
+    auto clientSocket = net::connect_to("127.0.0.1", port_of(welcomingSocket));
+    REQUIRE(clientSocket.ok());
+    auto accepted = welcomingSocket.accept();
+    REQUIRE(accepted.ok());
+    net::socket& connectionSocket = accepted->first;
+    CHECK(accepted->second.port() == clientSocket->local_address()->port());
+
+    // More than fits in one socket buffer: send_all must keep going while the
+    // other side reads.
+    const std::string big(4 * 1024 * 1024, 'x');
+    std::thread sender([&] { CHECK(clientSocket->send_all(big).ok()); (void)clientSocket->shutdown(net::socket::direction::write); });
+    std::string received;
+    char buffer[65536];
+    while (true) {
+        auto got = connectionSocket.recv(buffer, sizeof buffer);
+        REQUIRE(got.ok());
+        if (got.value() == 0) break;
+        received.append(buffer, got.value());
+    }
+    sender.join();
+    CHECK(received.size() == big.size());
+    CHECK(received == big);
+}
+
+TEST_CASE("a moved-from socket is empty and the new owner closes it") {
+    auto created = net::socket::create(AF_INET, net::udp);
+    REQUIRE(created.ok());
+    net::socket first = std::move(created.value());
+    REQUIRE(first.is_open());
+    const auto handle = first.handle();
+    net::socket second = std::move(first);
+    CHECK_FALSE(first.is_open());
+    CHECK(second.handle() == handle);
+    second.close();
+    CHECK_FALSE(second.is_open());
+    second.close();  // closing twice is harmless
+}
+
+TEST_CASE("errors name the call, the address and the likely cause") {
+    SUBCASE("connection refused") {
+        std::uint16_t port;
+        {
+            net::socket closed = tcp_listening();
+            port = port_of(closed);
+        }  // nobody listens there any more
+        auto r = net::connect_to("127.0.0.1", port);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().code == std::errc::connection_refused);
+        const std::string text = r.error().message();
+        CHECK(text.find("connect") == 0);
+        CHECK(text.find("127.0.0.1:" + std::to_string(port)) != std::string::npos);
+        CHECK(text.find("refused") != std::string::npos);
+        CHECK(text.find("server running") != std::string::npos);
+    }
+    SUBCASE("address already in use") {
+        net::socket first = tcp_listening();
+        auto second = net::server_socket(net::tcp, "127.0.0.1", port_of(first));
+        REQUIRE_FALSE(second.ok());
+        CHECK(second.error().code == std::errc::address_in_use);
+        const std::string text = second.error().message();
+        CHECK(text.find("bind on 127.0.0.1:" + std::to_string(port_of(first))) == 0);
+        CHECK(text.find("already in use") != std::string::npos);
+    }
+    SUBCASE("UDP port in use too") {
+        net::socket first = udp_on_loopback();
+        auto second = net::server_socket(net::udp, "127.0.0.1", port_of(first));
+        REQUIRE_FALSE(second.ok());
+        CHECK(second.error().code == std::errc::address_in_use);
+    }
+    SUBCASE("host not found") {
+        auto r = net::resolve("nosuchhost.invalid", 12000, net::tcp);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().code == std::error_code(static_cast<int>(platform::resolver_errc::host_not_found),
+                                                platform::resolver_category()));
+        const std::string text = r.error().message();
+        CHECK(text.find("nosuchhost.invalid") != std::string::npos);
+        CHECK(text.find("host not found") != std::string::npos);
+    }
+}
+
+TEST_CASE("a server on all interfaces takes IPv4 and IPv6 clients") {
+    auto any = net::server_socket(net::tcp, "", 0);
+    REQUIRE(any.ok());
+    REQUIRE(any->listen(4).ok());
+    const std::uint16_t port = port_of(any.value());
+
+    auto four = net::connect_to("127.0.0.1", port);
+    REQUIRE(four.ok());
+    auto accepted = any->accept();
+    REQUIRE(accepted.ok());
+    CHECK(accepted->second.host() == "127.0.0.1");  // shown as plain IPv4, not ::ffff:127.0.0.1
+
+    if (!has_ipv6_loopback()) {
+        MESSAGE("no IPv6 loopback on this machine: IPv6 half skipped");
+        return;
+    }
+    auto six = net::connect_to("::1", port);
+    REQUIRE(six.ok());
+    auto accepted6 = any->accept();
+    REQUIRE(accepted6.ok());
+    CHECK(accepted6->second.host() == "::1");
+    CHECK(accepted6->second.to_string() == "[::1]:" + std::to_string(six->local_address()->port()));
+}
+
+TEST_CASE("send to a peer that has gone reports an error instead of killing the process") {
+    net::socket welcomingSocket = tcp_listening();
+    auto clientSocket = net::connect_to("127.0.0.1", port_of(welcomingSocket));
+    REQUIRE(clientSocket.ok());
+    {
+        auto accepted = welcomingSocket.accept();
+        REQUIRE(accepted.ok());
+    }  // the server side closes at once
+    // Writing into a closed connection: first an RST comes back, then EPIPE,
+    // which without MSG_NOSIGNAL would be a fatal SIGPIPE.
+    const std::string chunk(64 * 1024, 'x');
+    bool failed = false;
+    for (int i = 0; i < 200 && !failed; ++i) failed = !clientSocket->send_all(chunk).ok();
+    CHECK(failed);
+}
+
+TEST_CASE("address equality compares family, host and port") {
+    auto a = net::resolve("127.0.0.1", 5000, net::udp);
+    auto b = net::resolve("127.0.0.1", 5000, net::udp);
+    auto c = net::resolve("127.0.0.1", 5001, net::udp);
+    REQUIRE((a.ok() && b.ok() && c.ok()));
+    CHECK(a->front() == b->front());
+    CHECK(a->front() != c->front());
+    CHECK(net::family_name(AF_INET) == std::string("AF_INET"));
+    CHECK(net::family_name(AF_INET6) == std::string("AF_INET6"));
+}
+
+TEST_CASE("--trace prints each socket call in the lecture's words") {
+    // Send stderr to a file for the length of this test.
+    std::fflush(stderr);
+    FILE* capture = std::tmpfile();
+    REQUIRE(capture != nullptr);
+    const int saved = dup(2);
+    dup2(fileno(capture), 2);
+    net::set_trace(true);
+    {
+        net::socket serverSocket = udp_on_loopback();
+        net::socket clientSocket = udp_on_loopback();
+        auto server = serverSocket.local_address();
+        REQUIRE(clientSocket.sendto("abc", server.value()).ok());
+        char buffer[65536];
+        REQUIRE(serverSocket.recvfrom(buffer, sizeof buffer).ok());
+    }
+    net::set_trace(false);
+    std::fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+
+    std::rewind(capture);
+    std::string text;
+    char chunk[4096];
+    std::size_t n;
+    while ((n = std::fread(chunk, 1, sizeof chunk, capture)) > 0) text.append(chunk, n);
+    std::fclose(capture);
+
+    CHECK(text.find("socket(AF_INET, SOCK_DGRAM) -> ") != std::string::npos);
+    CHECK(text.find(", 127.0.0.1:") != std::string::npos);            // bind(3, 127.0.0.1:port)
+    CHECK(text.find("sendto(") != std::string::npos);
+    CHECK(text.find(", 3 bytes, 127.0.0.1:") != std::string::npos);
+    CHECK(text.find(", 65536) -> 3 bytes from 127.0.0.1:") != std::string::npos);
+    CHECK(text.find("close(") != std::string::npos);
+}

@@ -1,0 +1,516 @@
+// Unit tests for common/text.hpp: uppercasing exactly like Python 3's
+//     b.decode('utf-8', 'surrogateescape').upper().encode('utf-8', 'surrogateescape')
+
+#include "../../common/text.hpp"
+
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+// Encodes any value up to 0x10FFFF with the UTF-8 bit pattern, surrogates included: for
+// D800..DFFF that gives exactly the invalid bytes a broken sender might produce.
+std::string utf8(char32_t cp) {
+    std::string s;
+    if (cp < 0x80) {
+        s += char(cp);
+    } else if (cp < 0x800) {
+        s += char(0xC0 | (cp >> 6));
+        s += char(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        s += char(0xE0 | (cp >> 12));
+        s += char(0x80 | ((cp >> 6) & 0x3F));
+        s += char(0x80 | (cp & 0x3F));
+    } else {
+        s += char(0xF0 | (cp >> 18));
+        s += char(0x80 | ((cp >> 12) & 0x3F));
+        s += char(0x80 | ((cp >> 6) & 0x3F));
+        s += char(0x80 | (cp & 0x3F));
+    }
+    return s;
+}
+
+// Byte-by-byte reference for ASCII input.
+std::string ascii_upper_reference(const std::string& s) {
+    std::string out = s;
+    for (char& c : out) {
+        if (c >= 'a' && c <= 'z') {
+            c = char(c - 'a' + 'A');
+        }
+    }
+    return out;
+}
+
+// Printable form of bytes for failure messages: "41 DF 00".
+std::string hex_bytes(const std::string& s) {
+    std::string out;
+    char buf[4];
+    for (unsigned char c : s) {
+        std::snprintf(buf, sizeof buf, "%02X ", c);
+        out += buf;
+    }
+    return out;
+}
+
+// Sends s through an upper_stream cut at the given offsets (ascending, each <= size).
+std::string stream_in_pieces(const std::string& s, const std::vector<std::size_t>& cuts) {
+    text::upper_stream stream;
+    std::string out;
+    std::size_t from = 0;
+    for (std::size_t cut : cuts) {
+        out += stream.feed(std::string_view(s).substr(from, cut - from));
+        from = cut;
+    }
+    out += stream.feed(std::string_view(s).substr(from));
+    out += stream.finish();
+    return out;
+}
+
+// Short texts, valid and invalid, that the streaming tests cut in every possible way.
+std::vector<std::string> stream_samples() {
+    return {
+        "",
+        "hello world",
+        "stra\xC3\x9F" "e \xEF\xAC\x81ne",                   // straße ﬁne
+        "\xC5\x89" "a\xCE\x90",                               // ŉaΐ
+        "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82",   // привет
+        "x\xF0\x90\x90\xA8y\xF0\x9F\x98\x80z",                // x𐐨y😀z
+        "\xE6\xBC\xA2\xE5\xAD\x97 ok",                        // 漢字 ok
+        "a\xC0\xAF" "b\xE0\x80\xAF" "c",                      // overlong forms
+        "a\xED\xA0\x80" "b\xF4\x90\x80\x80" "c",              // surrogate, above U+10FFFF
+        "\x80" "a\xFF" "b\xE2\x82" "c\xE2\x82",               // stray, bad, truncated
+        "\xF0\x90\x90" "\xF0\x90" "\xF0" "a",                 // 4-byte starts cut short
+        std::string("n\0u\0l", 5),
+    };
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+// Whole messages
+// ---------------------------------------------------------------------------------------
+
+TEST_CASE("text::upper uppercases ASCII letters and keeps every other ASCII byte") {
+    CHECK(text::upper("hello, World! 123") == "HELLO, WORLD! 123");
+    // The neighbours of 'a'..'z' must stay: '`' is 'a' - 1 and '{' is 'z' + 1.
+    CHECK(text::upper("`az{@AZ[") == "`AZ{@AZ[");
+
+    // All 128 ASCII bytes at every alignment, so both the 8-bytes-at-a-time path and the
+    // byte-by-byte tail see each of them.
+    std::string all;
+    for (int c = 0; c < 128; ++c) {
+        all += char(c);
+    }
+    for (std::size_t shift = 0; shift < 8; ++shift) {
+        std::string s = std::string(shift, 'q') + all + all;
+        CHECK(text::upper(s) == ascii_upper_reference(s));
+    }
+}
+
+TEST_CASE("text::upper of an empty message is empty") {
+    CHECK(text::upper("").empty());
+    CHECK(text::upper(std::string_view()).empty());
+}
+
+TEST_CASE("text::upper passes NUL bytes through") {
+    std::string in("a\0b\0\0c", 6);
+    std::string out = text::upper(in);
+    CHECK(out.size() == 6);
+    CHECK(out == std::string("A\0B\0\0C", 6));
+}
+
+TEST_CASE("text::upper of each of the 256 single bytes") {
+    for (int b = 0; b < 256; ++b) {
+        CAPTURE(b);
+        std::string in(1, char(b));
+        // A lone byte >= 0x80 is never valid UTF-8, so it is kept as is.
+        std::string expected = (b >= 'a' && b <= 'z') ? std::string(1, char(b - 32)) : in;
+        CHECK(text::upper(in) == expected);
+    }
+}
+
+TEST_CASE("text::upper expands characters whose uppercase is several characters") {
+    CHECK(text::upper("stra\xC3\x9F" "e") == "STRASSE");      // ß -> SS
+    CHECK(text::upper("\xEF\xAC\x81ne") == "FINE");           // ﬁ ligature -> FI
+    CHECK(text::upper("\xC5\x89") == "\xCA\xBC" "N");         // ŉ -> ʼN
+    // ΐ (U+0390) -> Ι (U+0399), combining diaeresis (U+0308), combining acute (U+0301):
+    // 2 bytes become 6, the largest growth of any character.
+    CHECK(text::upper("\xCE\x90") == "\xCE\x99\xCC\x88\xCC\x81");
+}
+
+TEST_CASE("text::upper handles Greek, Cyrillic, accented Latin and 4-byte letters") {
+    // αβγ ωσς -> ΑΒΓ ΩΣΣ (both sigmas become Σ, as in Python)
+    CHECK(text::upper("\xCE\xB1\xCE\xB2\xCE\xB3 \xCF\x89\xCF\x83\xCF\x82") ==
+          "\xCE\x91\xCE\x92\xCE\x93 \xCE\xA9\xCE\xA3\xCE\xA3");
+    // привет мир -> ПРИВЕТ МИР
+    CHECK(text::upper("\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 "
+                      "\xD0\xBC\xD0\xB8\xD1\x80") ==
+          "\xD0\x9F\xD0\xA0\xD0\x98\xD0\x92\xD0\x95\xD0\xA2 \xD0\x9C\xD0\x98\xD0\xA0");
+    // àéîõü ÿ -> ÀÉÎÕÜ Ÿ (Ÿ is U+0178, far from ÿ U+00FF)
+    CHECK(text::upper("\xC3\xA0\xC3\xA9\xC3\xAE\xC3\xB5\xC3\xBC \xC3\xBF") ==
+          "\xC3\x80\xC3\x89\xC3\x8E\xC3\x95\xC3\x9C \xC5\xB8");
+    CHECK(text::upper("\xC2\xB5") == "\xCE\x9C");  // micro sign µ -> Greek Μ
+    CHECK(text::upper(utf8(0x10428)) == utf8(0x10400));  // Deseret 𐐨 -> 𐐀
+    CHECK(text::upper(utf8(0x1E943)) == utf8(0x1E921));  // last entry of the table
+    CHECK(text::upper("\xC4\xB1") == "I");  // dotless ı shrinks to one byte
+}
+
+TEST_CASE("text::upper keeps characters that have no uppercase") {
+    CHECK(text::upper("\xE6\xBC\xA2\xE5\xAD\x97") == "\xE6\xBC\xA2\xE5\xAD\x97");  // 漢字
+    CHECK(text::upper("\xF0\x9F\x98\x80") == "\xF0\x9F\x98\x80");                  // 😀
+    CHECK(text::upper("ABC \xC3\x80 \xCE\xA3") == "ABC \xC3\x80 \xCE\xA3");        // already upper
+    CHECK(text::upper(utf8(0x10FFFF)) == utf8(0x10FFFF));                          // highest one
+}
+
+TEST_CASE("text::upper copies each kind of invalid UTF-8 unchanged") {
+    struct Case {
+        const char* what;
+        std::string bad;
+    };
+    std::vector<Case> cases = {
+        {"overlong 2-byte '/'", "\xC0\xAF"},
+        {"overlong 3-byte '/'", "\xE0\x80\xAF"},
+        // A lax decoder would read these as 'a' and uppercase them.
+        {"overlong 2-byte 'a'", "\xC1\xA1"},
+        {"overlong 3-byte 'a'", "\xE0\x81\xA1"},
+        {"overlong 4-byte 'a'", "\xF0\x80\x81\xA1"},
+        {"UTF-16 surrogate D800", "\xED\xA0\x80"},
+        {"above U+10FFFF", "\xF4\x90\x80\x80"},
+        {"lone continuation byte", "\x80"},
+        {"truncated 3-byte sequence", "\xE2\x82"},
+        {"byte FF", "\xFF"},
+        {"F5, never a lead byte", "\xF5\x80\x80\x80"},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.what);
+        CHECK(text::upper(c.bad) == c.bad);
+        // Valid lowercase text around the bad bytes is still uppercased ...
+        CHECK(text::upper("ab" + c.bad + "cd\xC3\xA9") == "AB" + c.bad + "CD\xC3\x89");
+        // ... including a character that starts right after them.
+        CHECK(text::upper(c.bad + "\xC3\x9F") == c.bad + "SS");
+    }
+    // Truncated at the very end of the message, and in the middle followed by ASCII.
+    CHECK(text::upper("euro \xE2\x82") == "EURO \xE2\x82");
+    CHECK(text::upper("\xE2\x82" "abc") == "\xE2\x82" "ABC");
+    // A valid euro sign € next to its truncated copy.
+    CHECK(text::upper("\xE2\x82\xAC\xE2\x82" "x") == "\xE2\x82\xAC\xE2\x82" "X");
+}
+
+TEST_CASE("text::upper_append appends and reuses the string's memory") {
+    std::string out = "prefix:";
+    text::upper_append("abc", out);
+    CHECK(out == "prefix:ABC");
+
+    SUBCASE("ASCII needs no more room than its own size") {
+        std::string in(1000, 'x');
+        out.clear();
+        out.reserve(in.size());
+        const char* before = out.data();
+        text::upper_append(in, out);
+        CHECK(out == std::string(1000, 'X'));
+        CHECK(out.data() == before);
+    }
+    SUBCASE("3 times the input size is always enough") {
+        std::string in;
+        for (int i = 0; i < 100; ++i) {
+            in += "\xCE\x90";  // ΐ: 2 bytes -> 6
+        }
+        out.clear();
+        out.reserve(3 * in.size());
+        const char* before = out.data();
+        text::upper_append(in, out);
+        CHECK(out.size() == 3 * in.size());
+        CHECK(out.data() == before);
+    }
+}
+
+TEST_CASE("text::unicode_version names the table's Unicode version") {
+    std::string v = text::unicode_version();
+    CHECK(v.size() >= 5);
+    CHECK(v.find('.') != std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------------
+// Streams (TCP): a character cut between two reads is uppercased as one.
+// ---------------------------------------------------------------------------------------
+
+TEST_CASE("upper_stream: a 4-byte character cut in every place") {
+    const std::string deseret = utf8(0x10428);  // 𐐨 -> 𐐀
+    const std::string expected = utf8(0x10400);
+    for (std::size_t cut = 1; cut < 4; ++cut) {
+        CAPTURE(cut);
+        text::upper_stream stream;
+        // Nothing can be decided before the character is complete.
+        CHECK(stream.feed(deseret.substr(0, cut)) == "");
+        CHECK(stream.feed(deseret.substr(cut)) == expected);
+        CHECK(stream.finish() == "");
+    }
+    SUBCASE("one byte at a time") {
+        text::upper_stream stream;
+        std::string out;
+        for (char c : deseret) {
+            out += stream.feed(std::string(1, c));
+        }
+        CHECK(out == expected);
+        CHECK(stream.finish() == "");
+    }
+}
+
+TEST_CASE("upper_stream: held-back bytes") {
+    text::upper_stream stream;
+    SUBCASE("text before the cut is returned at once") {
+        CHECK(stream.feed("ab\xC3") == "AB");
+        CHECK(stream.feed("\x9F" "c") == "SSC");
+    }
+    SUBCASE("an empty piece changes nothing") {
+        CHECK(stream.feed("\xE2") == "");
+        CHECK(stream.feed("") == "");
+        CHECK(stream.feed("\x82\xAC") == "\xE2\x82\xAC");
+    }
+    SUBCASE("held bytes that turn out invalid are passed through") {
+        CHECK(stream.feed("\xE2\x82") == "");
+        CHECK(stream.feed("ab") == "\xE2\x82" "AB");
+    }
+    SUBCASE("bytes that can already be seen to be invalid are not held") {
+        // Each of these starts like a character, but strict UTF-8 rules it out already.
+        CHECK(stream.feed("a\xE0\x80") == "A\xE0\x80");   // overlong
+        CHECK(stream.feed("b\xF0\x80") == "B\xF0\x80");   // overlong
+        CHECK(stream.feed("c\xED\xA0") == "C\xED\xA0");   // surrogate
+        CHECK(stream.feed("d\xF4\x90") == "D\xF4\x90");   // above U+10FFFF
+        CHECK(stream.feed("e\xC0") == "E\xC0");             // never a lead byte
+        CHECK(stream.feed("f\xF5") == "F\xF5");             // never a lead byte
+        CHECK(stream.finish() == "");
+    }
+    SUBCASE("finish emits an unfinished character unchanged") {
+        CHECK(stream.feed("x\xF0\x9F\x98") == "X");
+        CHECK(stream.finish() == "\xF0\x9F\x98");
+        // The stream can then be used again from a clean state.
+        CHECK(stream.feed("\xC3\xA9") == "\xC3\x89");
+    }
+    SUBCASE("the appending overload") {
+        std::string out = ">";
+        stream.feed("a\xC3", out);
+        stream.feed("\xA9" "b", out);
+        CHECK(out == ">A\xC3\x89" "B");
+    }
+}
+
+TEST_CASE("upper_stream: every 2-way and 3-way cut gives the same as upper()") {
+    for (const std::string& s : stream_samples()) {
+        CAPTURE(hex_bytes(s));
+        const std::string expected = text::upper(s);
+        for (std::size_t i = 0; i <= s.size(); ++i) {
+            CHECK(stream_in_pieces(s, {i}) == expected);
+            for (std::size_t j = i; j <= s.size(); ++j) {
+                CHECK(stream_in_pieces(s, {i, j}) == expected);
+            }
+        }
+        std::vector<std::size_t> every_byte;
+        for (std::size_t i = 1; i < s.size(); ++i) {
+            every_byte.push_back(i);
+        }
+        CHECK(stream_in_pieces(s, every_byte) == expected);
+    }
+}
+
+TEST_CASE("upper_stream: random cuts of random text give the same as upper()") {
+    std::mt19937 rng(20240229);
+    // Mostly valid text with some damage, built from the samples.
+    std::string s;
+    std::vector<std::string> samples = stream_samples();
+    for (int i = 0; i < 2000; ++i) {
+        s += samples[rng() % samples.size()];
+    }
+    const std::string expected = text::upper(s);
+    for (int round = 0; round < 20; ++round) {
+        std::vector<std::size_t> cuts;
+        std::size_t at = 0;
+        while (true) {
+            at += rng() % 9;  // pieces of 0 to 8 bytes, empty ones included
+            if (at > s.size()) {
+                break;
+            }
+            cuts.push_back(at);
+        }
+        CAPTURE(round);
+        CHECK(stream_in_pieces(s, cuts) == expected);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Against Python itself
+// ---------------------------------------------------------------------------------------
+
+namespace {
+
+// Runs a shell command and returns its standard output; false if it could not run or
+// did not exit with status 0.
+bool run_command(const std::string& command, std::string& output) {
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) {
+        return false;
+    }
+    output.clear();
+    char buf[1 << 16];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) {
+        output.append(buf, n);
+    }
+    int status = pclose(pipe);
+    return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// A temporary file that is deleted when this object goes away.
+class TempFile {
+public:
+    explicit TempFile(const std::string& contents) {
+        char name[] = "/tmp/test_text_XXXXXX";
+        int fd = mkstemp(name);
+        if (fd < 0) {
+            return;
+        }
+        path_ = name;
+        FILE* f = fdopen(fd, "wb");
+        if (f == nullptr) {
+            close(fd);
+            return;
+        }
+        bool written = std::fwrite(contents.data(), 1, contents.size(), f) == contents.size();
+        ok_ = (std::fclose(f) == 0) && written;
+    }
+    ~TempFile() {
+        if (!path_.empty()) {
+            std::remove(path_.c_str());
+        }
+    }
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+
+    bool ok() const { return ok_; }
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+    bool ok_ = false;
+};
+
+// Python is run with -I -S (ignore PYTHON* variables, skip site packages): only the
+// standard library is needed, and it starts several times faster that way.
+const char* const kPython = "python3 -I -S";
+
+// Python's answer for `input`, computed exactly as the lecture's server would.
+bool python_upper(const std::string& input, std::string& output) {
+    TempFile file(input);
+    if (!file.ok()) {
+        return false;
+    }
+    std::string command =
+        std::string(kPython) +
+        " -c 'import sys; b = open(sys.argv[1], \"rb\").read(); "
+        "sys.stdout.buffer.write(b.decode(\"utf-8\", \"surrogateescape\").upper()"
+        ".encode(\"utf-8\", \"surrogateescape\"))' " +
+        file.path();
+    return run_command(command, output);
+}
+
+// Why the comparison with Python cannot run here, or "" if it can.
+std::string find_reason_to_skip_python() {
+    std::string version;
+    std::string command = std::string(kPython) +
+                          " -c 'import unicodedata; print(unicodedata.unidata_version)'"
+                          " 2>/dev/null";
+    if (!run_command(command, version)) {
+        return "python3 is not available";
+    }
+    while (!version.empty() && (version.back() == '\n' || version.back() == '\r')) {
+        version.pop_back();
+    }
+    if (version != text::unicode_version()) {
+        return "python3 has Unicode " + version + " but the table is Unicode " +
+               text::unicode_version();
+    }
+    return "";
+}
+
+// Asked once: doctest runs the test case's body again for each SUBCASE.
+const std::string& reason_to_skip_python() {
+    static const std::string reason = find_reason_to_skip_python();
+    return reason;
+}
+
+// Random bytes with a good share of valid, invalid and cut-short UTF-8 (pure random bytes
+// would almost never form a valid multi-byte character).
+std::string random_bytes(std::size_t count, std::mt19937& rng) {
+    std::string s;
+    while (s.size() < count) {
+        std::uint32_t kind = rng() % 4;
+        if (kind == 0) {
+            s += char(rng() % 256);
+        } else if (kind == 1) {
+            s += char('a' + rng() % 26);
+        } else {
+            static const char32_t limits[] = {0x800, 0x10000, 0x110000};
+            char32_t cp = 0x80 + rng() % (limits[rng() % 3] - 0x80);
+            std::string c = utf8(cp);
+            if (kind == 3) {
+                c.resize(1 + rng() % c.size());  // sometimes cut short
+            }
+            s += c;
+        }
+    }
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("text::upper gives the same bytes as Python's str.upper()") {
+    const std::string& why_not = reason_to_skip_python();
+    if (!why_not.empty()) {
+        MESSAGE("skipped: " << why_not);
+        return;
+    }
+
+    SUBCASE("every code point, one per line") {
+        // Surrogates are included: their UTF-8 form is invalid and must come back as is.
+        std::string all;
+        for (char32_t cp = 0; cp <= 0x10FFFF; ++cp) {
+            all += utf8(cp);
+            all += '\n';
+        }
+        std::string python;
+        REQUIRE(python_upper(all, python));
+        std::string ours = text::upper(all);
+        if (ours != python) {
+            // Find the first code point whose line differs, for a useful message.
+            std::size_t at = 0;
+            for (char32_t cp = 0; cp <= 0x10FFFF; ++cp) {
+                std::string line = text::upper(utf8(cp)) + '\n';
+                if (python.compare(at, line.size(), line) != 0) {
+                    std::string theirs = python.substr(at, line.size());
+                    FAIL("first difference at code point " << std::uint32_t(cp) << ": ours "
+                                                           << hex_bytes(line) << ", Python's "
+                                                           << hex_bytes(theirs));
+                }
+                at += line.size();
+            }
+        }
+        CHECK(ours == python);
+    }
+    SUBCASE("random bytes") {
+        std::mt19937 rng(12345);
+        std::string input = random_bytes(200000, rng);
+        std::string python;
+        REQUIRE(python_upper(input, python));
+        CHECK(text::upper(input) == python);
+    }
+}
