@@ -29,6 +29,7 @@ std::string upper(std::string_view bytes);
 // nothing is allocated when out.capacity() >= out.size() + bytes.size() and no character
 // in `bytes` grows when uppercased (always the case for ASCII). No character grows more
 // than 3 times, so out.size() + 3 * bytes.size() is always enough.
+// `bytes` must not point into `out` (growing `out` may move its characters).
 void upper_append(std::string_view bytes, std::string& out);
 
 // Uppercase a byte stream that arrives in pieces (TCP). A UTF-8 sequence cut at the end of

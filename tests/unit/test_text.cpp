@@ -273,8 +273,11 @@ TEST_CASE("upper_stream: held-back bytes") {
         CHECK(stream.feed("\x9F" "c") == "SSC");
     }
     SUBCASE("an empty piece changes nothing") {
+        CHECK(stream.feed("") == "");
+        CHECK(stream.feed(std::string_view()) == "");
         CHECK(stream.feed("\xE2") == "");
         CHECK(stream.feed("") == "");
+        CHECK(stream.feed(std::string_view()) == "");
         CHECK(stream.feed("\x82\xAC") == "\xE2\x82\xAC");
     }
     SUBCASE("held bytes that turn out invalid are passed through") {
