@@ -21,11 +21,12 @@ ALL_CXXFLAGS = $(STD) $(WARNINGS) $(CXXFLAGS) -MMD -MP
 COMMON_SRC := common/platform.cpp common/net.cpp common/text.cpp common/cli.cpp
 COMMON_OBJ := $(COMMON_SRC:%.cpp=$(BUILD)/%.o)
 
-PROGRAMS := udp_server udp_client tcp_server tcp_client
+PROGRAMS := udp_server udp_client tcp_server tcp_client tcp_server_threaded
 udp_server_SRC := udp_server/main.cpp
 udp_client_SRC := udp_client/main.cpp udp_client/exchange.cpp
 tcp_server_SRC := tcp_server/main.cpp tcp_server/session.cpp
 tcp_client_SRC := tcp_client/main.cpp tcp_client/stream.cpp
+tcp_server_threaded_SRC := tcp_server/threaded_main.cpp tcp_server/session.cpp tcp_server/registry.cpp
 
 UNIT_SRC    := $(wildcard tests/unit/*.cpp)
 PROCESS_SRC := $(wildcard tests/process/*.cpp)

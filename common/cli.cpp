@@ -137,7 +137,9 @@ std::string help_text(const program& spec, bool server) {
     if (server) {
         text += "  --host HOST      address to listen on (default: all interfaces, IPv4 and IPv6)\n";
         text += "  --port PORT      port to listen on, 0 for any free port (default: 12000)\n";
-        if (spec.backlog) text += "  --backlog N      connections the OS may queue for accept() (default: 1)\n";
+        if (spec.backlog)
+            text += "  --backlog N      connections the OS may queue for accept() (default: " +
+                    std::to_string(spec.default_backlog) + ")\n";
         if (spec.max_clients)
             text += "  --max-clients N  clients served at once; more are told 'server busy' (default: 1024)\n";
         if (spec.loss) {
@@ -165,6 +167,7 @@ std::string help_text(const program& spec, bool server) {
 
 parsed<server_options> parse_server_args(const program& spec, const std::vector<std::string>& args) {
     parsed<server_options> out;
+    out.options.backlog = spec.default_backlog;
     server_options& o = out.options;
     arguments in(args);
     std::string& error = out.error;

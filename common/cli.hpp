@@ -26,7 +26,7 @@ struct server_options {
     std::uint16_t port = default_port; // 0: the system picks a free port
     bool quiet = false;                // -q: no per-client log lines
     bool trace = false;
-    int backlog = 1;                   // tcp_server: listen(1), as in the lecture
+    int backlog = 1;                   // listen(1), as in the lecture (program::default_backlog)
     double loss = 0.0;                 // udp_server: fraction of datagrams dropped
     std::uint64_t seed = 1;            // udp_server: makes the losses reproducible
     int max_clients = 1024;            // tcp_server_threaded
@@ -47,6 +47,7 @@ struct program {
     const char* name;
     const char* summary;     // one sentence for --help
     bool backlog = false;
+    int default_backlog = 1;
     bool loss = false;
     bool max_clients = false;
     bool many_messages = false;  // -m may be repeated
