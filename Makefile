@@ -32,7 +32,7 @@ UNIT_SRC    := $(wildcard tests/unit/*.cpp)
 PROCESS_SRC := $(wildcard tests/process/*.cpp)
 TEST_BINS   := $(BIN)/unit_tests $(BIN)/process_tests
 
-.PHONY: all test demo sanitize clean doctest format
+.PHONY: all test demo demo-multi sanitize tsan clean doctest format
 all: $(PROGRAMS:%=$(BIN)/%)
 
 # One link rule per program, from its own sources plus common/.
@@ -77,6 +77,12 @@ sanitize:
 
 demo: all
 	@bash tools/demo.sh $(BIN)
+
+demo-multi: all
+	@bash tools/demo_multi.sh $(BIN)
+
+# make bench: the load generator, the C floor server and the comparison run.
+include bench/bench.mk
 
 format:
 	clang-format -i $(COMMON_SRC) common/*.hpp */*.cpp */*.hpp

@@ -1,7 +1,7 @@
 // session.cpp - receive, uppercase, send back, until the client is done.
 #include "session.hpp"
 
-#include <vector>
+#include <memory>
 
 #include "../common/text.hpp"
 
@@ -14,7 +14,10 @@ std::string session_summary::describe() const {
 session_summary uppercase_stream(net::socket& connectionSocket) {
     session_summary summary;
     text::upper_stream upper;  // keeps a character cut in two by recv() for the next round
-    std::vector<char> sentence(64 * 1024);
+    // Not zero-filled: a page of it becomes real memory only when data lands
+    // there, so a thousand quiet connections cost little.
+    constexpr std::size_t buffer_size = 64 * 1024;
+    std::unique_ptr<char[]> sentence(new char[buffer_size]);
     std::string capitalizedSentence;
 
     auto send_back = [&](const std::string& bytes) {
@@ -25,7 +28,7 @@ session_summary uppercase_stream(net::socket& connectionSocket) {
     };
 
     while (true) {
-        net::result<std::size_t> got = connectionSocket.recv(sentence.data(), sentence.size());
+        net::result<std::size_t> got = connectionSocket.recv(sentence.get(), buffer_size);
         if (!got) {  // reset by the client, or the server is stopping
             summary.failure = got.error();
             break;
@@ -39,7 +42,7 @@ session_summary uppercase_stream(net::socket& connectionSocket) {
         }
         summary.received += got.value();
         capitalizedSentence.clear();
-        upper.feed({sentence.data(), got.value()}, capitalizedSentence);
+        upper.feed({sentence.get(), got.value()}, capitalizedSentence);
         if (!send_back(capitalizedSentence)) break;
     }
     return summary;
