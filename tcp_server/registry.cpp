@@ -3,27 +3,26 @@
 
 #include <vector>
 
-std::size_t connection_registry::start(net::socket& connectionSocket,
-                                       std::function<void(net::socket&, std::size_t)> serve) {
+#include "../common/cli.hpp"
+
+std::size_t connection_registry::start(net::socket& connectionSocket, const std::string& client,
+                                       std::function<std::string(net::socket&)> serve) {
     std::lock_guard<std::mutex> lock(mutex_);
     join_finished();
     if (running_ >= max_clients_) return 0;
     live_.push_back(connection{std::move(connectionSocket), {}, false});
     auto self = std::prev(live_.end());  // list iterators stay valid while others come and go
     const std::size_t count = ++running_;
-    self->thread = std::thread([this, self, count, serve = std::move(serve)] {
-        serve(self->socket, count);
+    cli::log("connected " + client + " (" + std::to_string(count) + " active)");
+    self->thread = std::thread([this, self, client, serve = std::move(serve)] {
+        const std::string summary = serve(self->socket);
         std::lock_guard<std::mutex> done(mutex_);
         self->socket.close();
         self->finished = true;
         --running_;
+        cli::log("closed " + client + " (" + std::to_string(running_) + " active; " + summary + ")");
     });
     return count;
-}
-
-std::size_t connection_registry::active() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return running_;
 }
 
 void connection_registry::join_finished() {

@@ -5,6 +5,7 @@
 #include <functional>
 #include <list>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "../common/net.hpp"
@@ -14,14 +15,15 @@ public:
     explicit connection_registry(std::size_t max_clients) : max_clients_(max_clients) {}
     ~connection_registry() { stop_all(); }
 
-    // Starts `serve(connectionSocket, live connections)` in a thread of its own, unless
+    // Starts `serve(connectionSocket)` in a thread of its own, unless
     // max_clients connections are already being served: then the socket is
-    // given back untouched and the caller turns the client away.
+    // left untouched and the caller turns the client away.
+    // Logs "connected <client> (N active)" and, when serve() returns with a
+    // summary of the session, "closed <client> (N active; summary)", the
+    // counts taken at that very moment.
     // Returns the number of live connections (counting this one), or 0 if refused.
-    std::size_t start(net::socket& connectionSocket, std::function<void(net::socket&, std::size_t)> serve);
-
-    // The number of connections being served now.
-    std::size_t active();
+    std::size_t start(net::socket& connectionSocket, const std::string& client,
+                      std::function<std::string(net::socket&)> serve);
 
     // Shut down every live connection (their threads see end of stream and
     // finish), then join every thread.

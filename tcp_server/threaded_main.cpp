@@ -39,18 +39,15 @@ int main(int argc, char* argv[]) {
         const std::string client = addr.to_string();
 
         // One thread per connection: the loop goes straight back to accept().
-        std::size_t active = connections.start(connectionSocket, [&connections, client](net::socket& socket,
-                                                                                        std::size_t live) {
-            cli::log("connected " + client + " (" + std::to_string(live) + " active)");
-            session_summary summary = uppercase_stream(socket);
-            cli::log("closed " + client + " (" + std::to_string(connections.active() - 1) + " active; " +
-                     summary.describe() + ")");
+        std::size_t active = connections.start(connectionSocket, client, [](net::socket& socket) {
+            // What the lecture's loop body does, now in this connection's own thread.
+            return uppercase_stream(socket).describe();
         });
         if (active == 0) {
             // Too many clients: say so and close, instead of running out of threads.
+            cli::log("refused " + client + " (server busy: " + std::to_string(options.max_clients) + " active)");
             (void)connectionSocket.send_all("server busy\n");
             connectionSocket.close();
-            cli::log("refused " + client + " (server busy: " + std::to_string(options.max_clients) + " active)");
             continue;
         }
     }
