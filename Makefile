@@ -5,6 +5,8 @@
 #   make demo          start both servers, run each client against them
 #   make sanitize      the tests again under AddressSanitizer and UBSan
 #   make CXX=clang++   the same with clang
+#   make windows       cross-build every program and test as .exe (MinGW-w64)
+#   make test-windows  ... and run the tests of the .exe programs under Wine
 #   make clean
 
 CXX      ?= g++
@@ -15,6 +17,7 @@ LDLIBS   += -pthread
 
 BUILD    ?= build
 BIN      ?= bin
+EXE      ?=
 
 ALL_CXXFLAGS = $(STD) $(WARNINGS) $(CXXFLAGS) -MMD -MP
 
@@ -29,15 +32,19 @@ tcp_client_SRC := tcp_client/main.cpp tcp_client/stream.cpp
 tcp_server_threaded_SRC := tcp_server/threaded_main.cpp tcp_server/session.cpp tcp_server/registry.cpp
 
 UNIT_SRC    := $(wildcard tests/unit/*.cpp)
+# The Windows unit tests leave out the check against python3 (it needs popen and a shell).
+ifeq ($(EXE),.exe)
+UNIT_SRC    := $(filter-out tests/unit/test_text_python.cpp,$(UNIT_SRC))
+endif
 PROCESS_SRC := $(wildcard tests/process/*.cpp)
-TEST_BINS   := $(BIN)/unit_tests $(BIN)/process_tests
+TEST_BINS   := $(BIN)/unit_tests$(EXE) $(BIN)/process_tests
 
-.PHONY: all test demo demo-multi sanitize tsan clean doctest format
-all: $(PROGRAMS:%=$(BIN)/%)
+.PHONY: all test demo demo-multi sanitize tsan windows test-windows clean doctest format
+all: $(PROGRAMS:%=$(BIN)/%$(EXE))
 
 # One link rule per program, from its own sources plus common/.
 define program_rule
-$(BIN)/$(1): $$($(1)_SRC:%.cpp=$(BUILD)/%.o) $(COMMON_OBJ) | $(BIN)
+$(BIN)/$(1)$(EXE): $$($(1)_SRC:%.cpp=$(BUILD)/%.o) $(COMMON_OBJ) | $(BIN)
 	$$(CXX) $$(STD) $$(CXXFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call program_rule,$(p))))
@@ -59,14 +66,14 @@ $(BUILD)/tests/%.o: tests/%.cpp | doctest
 	@mkdir -p $(dir $@)
 	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
 
-$(BIN)/unit_tests: $(UNIT_SRC:%.cpp=$(BUILD)/%.o) $(COMMON_OBJ) $(BUILD)/udp_client/exchange.o $(BUILD)/tcp_server/session.o | $(BIN)
+$(BIN)/unit_tests$(EXE): $(UNIT_SRC:%.cpp=$(BUILD)/%.o) $(COMMON_OBJ) $(BUILD)/udp_client/exchange.o $(BUILD)/tcp_server/session.o | $(BIN)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BIN)/process_tests: $(PROCESS_SRC:%.cpp=$(BUILD)/%.o) $(COMMON_OBJ) | $(BIN)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 test: all $(TEST_BINS)
-	$(BIN)/unit_tests
+	$(BIN)/unit_tests$(EXE)
 	BIN=$(BIN) $(BIN)/process_tests
 
 # ASan + UBSan: a separate build tree so the normal one stays as it is.
@@ -82,6 +89,34 @@ TSAN_BIN := build/tsan/bin
 tsan: $(BIN)/process_tests
 	$(MAKE) all BUILD=build/tsan BIN=$(TSAN_BIN) CXXFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread"
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66" BIN=$(TSAN_BIN) $(BIN)/process_tests -tc='threaded*'
+
+# ---------------------------------------------------------------- Windows
+# The same sources, cross-compiled with MinGW-w64 (POSIX threads for
+# std::thread), linked statically with Winsock, into bin/windows/. Only
+# common/platform.* knows the difference.
+WIN_CXX   ?= x86_64-w64-mingw32-g++-posix
+WIN_BUILD := build/windows
+WIN_BIN   := bin/windows
+# MinGW does not search the host's /usr/include; doctest is header-only, so
+# a folder holding just a link to it is enough.
+WIN_INCLUDE := $(WIN_BUILD)/include
+WINE      ?= wine
+WINE_ENV  := WINEPREFIX=$(CURDIR)/build/wineprefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+
+windows:
+	@sh tools/need-windows-tools.sh compiler
+	@mkdir -p $(WIN_INCLUDE) && ln -sfn $$(dirname $$(sh tests/need-doctest.sh --path)) $(WIN_INCLUDE)/doctest
+	$(MAKE) all $(WIN_BIN)/unit_tests.exe CXX=$(WIN_CXX) BUILD=$(WIN_BUILD) BIN=$(WIN_BIN) EXE=.exe \
+	  CXXFLAGS="$(CXXFLAGS) -isystem $(WIN_INCLUDE)" LDFLAGS="-static" LDLIBS="-lws2_32 -lshell32"
+
+# The unit tests run under Wine; the process tests (a Linux program) start
+# each .exe through Wine and talk to it over loopback, exactly as they talk
+# to the native programs.
+test-windows: windows all $(BIN)/process_tests
+	@sh tools/check_portability.sh
+	@sh tools/need-windows-tools.sh wine
+	$(WINE_ENV) $(WINE) $(WIN_BIN)/unit_tests.exe
+	$(WINE_ENV) RUNNER=$(WINE) EXE=.exe BIN=$(WIN_BIN) NATIVE_BIN=$(BIN) $(BIN)/process_tests
 
 demo: all
 	@bash tools/demo.sh $(BIN)

@@ -94,12 +94,6 @@ bool parse_int(const std::string& option, const std::string& text, unsigned long
     return true;
 }
 
-std::vector<std::string> to_vector(int argc, char* argv[]) {
-    std::vector<std::string> args;
-    for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
-    return args;
-}
-
 template <class Parsed>
 void finish_or_exit(const program& spec, const Parsed& result, bool server) {
     program_name = spec.name;
@@ -111,7 +105,10 @@ void finish_or_exit(const program& spec, const Parsed& result, bool server) {
         std::cerr << spec.name << ": " << result.error << "\n" << usage_line(spec, server) << "\n";
         std::exit(usage_error);
     }
-    platform::use_binary_stdio();
+    platform::prepare_stdio();
+    // Log lines must reach a redirected stderr at once, on every system
+    // (Windows' C library buffers stderr when it is a file).
+    std::setvbuf(stderr, nullptr, _IONBF, 0);
 }
 }  // namespace
 
@@ -255,7 +252,7 @@ parsed<client_options> parse_client_args(const program& spec, const std::vector<
 }
 
 server_options parse_server(const program& spec, int argc, char* argv[]) {
-    parsed<server_options> result = parse_server_args(spec, to_vector(argc, argv));
+    parsed<server_options> result = parse_server_args(spec, platform::arguments_utf8(argc, argv));
     finish_or_exit(spec, result, true);
     net::set_trace(result.options.trace);
     set_quiet(result.options.quiet);
@@ -264,7 +261,7 @@ server_options parse_server(const program& spec, int argc, char* argv[]) {
 }
 
 client_options parse_client(const program& spec, int argc, char* argv[]) {
-    parsed<client_options> result = parse_client_args(spec, to_vector(argc, argv));
+    parsed<client_options> result = parse_client_args(spec, platform::arguments_utf8(argc, argv));
     finish_or_exit(spec, result, false);
     net::set_trace(result.options.trace);
     return result.options;

@@ -215,7 +215,7 @@ result<void> socket::bind(const address& local) {
     // A TCP server can restart at once while old connections linger in TIME_WAIT.
     if (kind_ == tcp) platform::set_reuse_address(handle_);
     result<void> r;
-    if (::bind(handle_, local.raw(), local.length()) != 0)
+    if (platform::bind_socket(handle_, local.raw(), local.length()) != 0)
         r = failure("bind", local.to_string(), platform::last_socket_error());
     trace_line("bind(" + handle_text(handle_) + ", " + local.to_string() + ") -> " + outcome(r, "ok"));
     return r;

@@ -9,7 +9,11 @@
 #include <fcntl.h>
 #include <io.h>
 #include <mstcpip.h>
+#include <shellapi.h>
 #include <windows.h>
+#ifndef SIO_UDP_CONNRESET  // older MinGW headers lack it
+#define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
+#endif
 #else
 #include <csignal>
 #include <fcntl.h>
@@ -125,6 +129,13 @@ std::error_code resolver_error(int code) {
 }
 
 socket_handle open_socket(int family, int type) { return ::socket(family, type, 0); }
+int bind_socket(socket_handle handle, const sockaddr* address, address_length length) {
+    int rc = ::bind(handle, address, length);
+    // With SO_EXCLUSIVEADDRUSE, a port someone else holds gives WSAEACCES:
+    // for the user that is "address already in use", as on POSIX.
+    if (rc != 0 && WSAGetLastError() == WSAEACCES) WSASetLastError(WSAEADDRINUSE);
+    return rc;
+}
 int close_socket(socket_handle handle) { return ::closesocket(handle); }
 int shutdown_socket(socket_handle handle, bool read, bool write) {
     return ::shutdown(handle, read && write ? SD_BOTH : read ? SD_RECEIVE : SD_SEND);
@@ -205,9 +216,30 @@ wait_result wait_readable(socket_handle handle, std::chrono::milliseconds timeou
 }
 
 bool stdin_is_terminal() { return _isatty(_fileno(stdin)) != 0; }
-void use_binary_stdio() {
+void prepare_stdio() {
     _setmode(_fileno(stdin), _O_BINARY);
     _setmode(_fileno(stdout), _O_BINARY);
+    _setmode(_fileno(stderr), _O_BINARY);
+    SetConsoleOutputCP(CP_UTF8);  // what we print is UTF-8
+    SetConsoleCP(CP_UTF8);        // and so is what is typed
+}
+
+std::vector<std::string> arguments_utf8(int argc, char* argv[]) {
+    std::vector<std::string> args;
+    int count = 0;
+    LPWSTR* wide = CommandLineToArgvW(GetCommandLineW(), &count);
+    if (wide == nullptr) {
+        for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+        return args;
+    }
+    for (int i = 1; i < count; ++i) {
+        int size = WideCharToMultiByte(CP_UTF8, 0, wide[i], -1, nullptr, 0, nullptr, nullptr);
+        std::string arg(size > 0 ? size - 1 : 0, '\0');
+        if (size > 1) WideCharToMultiByte(CP_UTF8, 0, wide[i], -1, arg.data(), size, nullptr, nullptr);
+        args.push_back(std::move(arg));
+    }
+    LocalFree(wide);
+    return args;
 }
 
 #else
@@ -259,6 +291,9 @@ socket_handle open_socket(int family, int type) {
     type |= SOCK_CLOEXEC;  // do not leak sockets into programs we start
 #endif
     return ::socket(family, type, 0);
+}
+int bind_socket(socket_handle handle, const sockaddr* address, address_length length) {
+    return ::bind(handle, address, length);
 }
 int close_socket(socket_handle handle) { return ::close(handle); }
 int shutdown_socket(socket_handle handle, bool read, bool write) {
@@ -365,7 +400,11 @@ wait_result wait_readable(socket_handle handle, std::chrono::milliseconds timeou
 }
 
 bool stdin_is_terminal() { return ::isatty(STDIN_FILENO) != 0; }
-void use_binary_stdio() {}
+void prepare_stdio() {}
+
+std::vector<std::string> arguments_utf8(int argc, char* argv[]) {
+    return std::vector<std::string>(argv + 1, argv + argc);  // already bytes as typed
+}
 
 #endif
 

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #ifdef _WIN32
 #ifndef WIN32_LEAN_AND_MEAN
@@ -51,6 +52,7 @@ const std::error_category& resolver_category();
 enum class resolver_errc { host_not_found = 1, try_again, no_address, other };
 
 socket_handle open_socket(int family, int type);
+int bind_socket(socket_handle handle, const sockaddr* address, address_length length);
 int close_socket(socket_handle handle);
 int shutdown_socket(socket_handle handle, bool read, bool write);
 
@@ -82,6 +84,11 @@ wait_result wait_readable(socket_handle handle, std::chrono::milliseconds timeou
 
 // Console and standard streams.
 bool stdin_is_terminal();
-void use_binary_stdio();  // no newline translation on Windows
+// Bytes in and out exactly as they are (no newline translation on Windows)
+// and, on a Windows console, UTF-8 text.
+void prepare_stdio();
+// The command-line arguments in UTF-8 (Windows hands argv over in the ANSI
+// code page, where "grüße" would not be UTF-8).
+std::vector<std::string> arguments_utf8(int argc, char* argv[]);
 
 }  // namespace platform

@@ -116,11 +116,25 @@ std::string bin_dir() {
     return bin != nullptr && *bin != '\0' ? bin : "bin";
 }
 
-std::string program(const std::string& name) { return bin_dir() + "/" + name; }
+std::string program(const std::string& name) {
+    const char* suffix = std::getenv("EXE");  // ".exe" for the Windows build
+    return bin_dir() + "/" + name + (suffix != nullptr ? suffix : "");
+}
+
+std::optional<std::string> runner() {
+    const char* launcher = std::getenv("RUNNER");
+    if (launcher == nullptr || *launcher == '\0') return std::nullopt;
+    return std::string(launcher);
+}
 
 std::string lecture_dir() {
     const char* dir = std::getenv("LECTURE_DIR");
     return dir != nullptr && *dir != '\0' ? dir : "tests/lecture";
+}
+
+std::vector<int> stop_signals() {
+    if (runner()) return {SIGINT};  // Wine turns SIGINT into Ctrl-C; Windows has no SIGTERM
+    return {SIGINT, SIGTERM};
 }
 
 std::optional<std::string> find_in_path(const std::string& name) {
@@ -150,6 +164,8 @@ std::string ending::describe() const {
 // ------------------------------------------------------------------ child
 child::child(std::vector<std::string> argv, options opts) : command_(join(argv)) {
     REQUIRE_MESSAGE(!argv.empty(), "no program to start");
+    // The programs under test may need a launcher (RUNNER=wine for Windows .exe files).
+    if (auto launcher = runner(); launcher && argv[0].rfind(bin_dir() + "/", 0) == 0) argv.insert(argv.begin(), *launcher);
     int in[2] = {-1, -1};
     int out[2] = {-1, -1};
     make_pipe(out);

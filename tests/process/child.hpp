@@ -29,8 +29,14 @@ inline constexpr std::chrono::seconds patience{10};
 
 // Where the programs under test are: $BIN (the Makefile sets it), else "bin".
 std::string bin_dir();
-// bin_dir() + "/" + name.
+// bin_dir() + "/" + name + $EXE (".exe" when testing the Windows build).
 std::string program(const std::string& name);
+// The launcher the programs under test run through, from $RUNNER: "wine"
+// for the Windows build. Nothing for native programs.
+std::optional<std::string> runner();
+// The signals that end a server cleanly: SIGINT (Ctrl-C) everywhere, and
+// SIGTERM where there is such a thing (not for Windows programs).
+std::vector<int> stop_signals();
 // The lecture's Python programs: $LECTURE_DIR, else "tests/lecture".
 std::string lecture_dir();
 // The full path of an executable found in $PATH, if there is one.

@@ -22,9 +22,9 @@ proc::outcome tcp_client(std::vector<std::string> args, std::string_view input =
     return proc::run(std::move(args), input);
 }
 
-// Ends a server with SIGTERM and waits for it, so its stderr log is complete.
+// Ends a server with Ctrl-C (SIGINT) and waits for it, so its stderr log is complete.
 proc::ending stop(proc::server& s) {
-    s.process.send_signal(SIGTERM);
+    s.process.send_signal(SIGINT);
     return s.process.wait();
 }
 
@@ -206,7 +206,7 @@ TEST_CASE("tcp: with no --host the server answers on 127.0.0.1 and on ::1") {
 }
 
 TEST_CASE("tcp: SIGINT and SIGTERM end an idle server promptly with status 0") {
-    for (int sig : {SIGINT, SIGTERM}) {
+    for (int sig : proc::stop_signals()) {
         CAPTURE(sig);
         proc::server s = proc::start_server("tcp_server");
         s.process.send_signal(sig);
@@ -217,7 +217,7 @@ TEST_CASE("tcp: SIGINT and SIGTERM end an idle server promptly with status 0") {
 }
 
 TEST_CASE("tcp: SIGINT and SIGTERM end the server promptly while a connected client stays silent") {
-    for (int sig : {SIGINT, SIGTERM}) {
+    for (int sig : proc::stop_signals()) {
         CAPTURE(sig);
         proc::server s = proc::start_server("tcp_server");
         peer::tcp c(s.port);

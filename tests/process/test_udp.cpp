@@ -23,9 +23,9 @@ std::string ascii_upper(std::string s) {
     return s;
 }
 
-// Ends a server with SIGTERM and waits for it, so its stderr log is complete.
+// Ends a server with Ctrl-C (SIGINT) and waits for it, so its stderr log is complete.
 proc::ending stop(proc::server& s) {
-    s.process.send_signal(SIGTERM);
+    s.process.send_signal(SIGINT);
     return s.process.wait();
 }
 
@@ -239,7 +239,7 @@ TEST_CASE("udp: the server logs each client on stderr, and -q silences that") {
 }
 
 TEST_CASE("udp: SIGINT and SIGTERM end an idle server promptly with status 0") {
-    for (int sig : {SIGINT, SIGTERM}) {
+    for (int sig : proc::stop_signals()) {
         CAPTURE(sig);
         proc::server s = proc::start_server("udp_server");
         s.process.send_signal(sig);

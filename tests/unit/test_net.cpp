@@ -254,3 +254,34 @@ TEST_CASE("--trace prints each socket call in the lecture's words") {
     CHECK(text.find(", 65536) -> 3 bytes from 127.0.0.1:") != std::string::npos);
     CHECK(text.find("close(") != std::string::npos);
 }
+
+TEST_CASE("the network library starts once, and says so when it cannot") {
+    // WSAStartup on Windows (checked, once per process), nothing on POSIX.
+    CHECK_FALSE(platform::start_network());
+    CHECK_FALSE(platform::start_network());
+    // A socket handle is never compared with < 0 (Winsock's SOCKET is
+    // unsigned): the invalid handle is a value of its own.
+    auto created = net::socket::create(AF_INET, net::udp);
+    REQUIRE(created.ok());
+    CHECK(created->handle() != platform::invalid_socket);
+}
+
+TEST_CASE("a UDP socket is not broken by a 'port unreachable' from an earlier send") {
+    // Sending to a port where nobody listens brings back an ICMP error. The
+    // next receive must time out normally (Windows: SIO_UDP_CONNRESET off),
+    // not fail with "connection reset".
+    std::uint16_t closed_port;
+    {
+        net::socket gone = udp_on_loopback();
+        closed_port = port_of(gone);
+    }
+    net::socket s = udp_on_loopback();
+    REQUIRE(s.set_timeout(200ms).ok());
+    auto nowhere = net::resolve("127.0.0.1", closed_port, net::udp);
+    REQUIRE(nowhere.ok());
+    REQUIRE(s.sendto("anyone?", nowhere->front()).ok());
+    char buffer[64];
+    auto got = s.recvfrom(buffer, sizeof buffer);
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().code == std::errc::timed_out);
+}
