@@ -124,6 +124,9 @@ demo: all
 demo-multi: all
 	@bash tools/demo_multi.sh $(BIN)
 
+# make lab00 ... lab03, labs-verify, labs-handout
+include labs/labs.mk
+
 # make bench: the load generator, the C floor server and the comparison run.
 include bench/bench.mk
 

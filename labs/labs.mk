@@ -1,0 +1,66 @@
+# labs/labs.mk - building and grading the labs (included by the top-level Makefile).
+#
+#   make lab01               grade your code in labs/01-udp-pinger/
+#   make lab01 SOLUTION=1    grade the reference solution instead
+#   make labs-verify         every grader passes on its solution and fails on
+#                            the untouched starter (the starter as committed)
+#   make labs-handout        a copy of labs/ without the solutions, for students
+#
+# Each lab folder has a lab.mk that adds its name to LABS and defines the rule
+# for its name. What a lab.mk can use:
+#   $(LAB_VARIANT)            student | solution | starter
+#   $(call lab_src,DIR,FILE)  the FILE of DIR for this variant: DIR/FILE (the
+#                             student's), DIR/solution/FILE, or the committed
+#                             starter DIR/FILE
+#   $(LAB_OUT)/NN             where to put the lab's binaries for this variant
+#   $(LAB_GRADER_OBJ)         the graders' main() and PASS/FAIL reporter
+#   $(LAB_PROCESS_OBJ)        tests/process helpers (start programs, raw peers)
+#   $(COMMON_OBJ)             the socket wrapper
+
+LAB_VARIANT := $(if $(SOLUTION),solution,$(if $(STARTER),starter,student))
+LAB_OUT     := $(BUILD)/labs/$(LAB_VARIANT)
+LABS        :=
+
+lab_src = $(if $(SOLUTION),$(1)/solution/$(2),$(if $(STARTER),$(BUILD)/labs/pristine/$(1)/$(2),$(1)/$(2)))
+
+# The starter as committed, whatever a student has done to the working copy
+# (outside a git checkout: the file as it is).
+$(BUILD)/labs/pristine/%: FORCE
+	@mkdir -p $(dir $@)
+	@git show HEAD:$* > $@.tmp 2>/dev/null || cp $* $@.tmp
+	@cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
+
+LAB_GRADER_OBJ  := $(BUILD)/labs/grader/grade_main.o
+LAB_PROCESS_OBJ := $(BUILD)/tests/process/child.o $(BUILD)/tests/process/peer.o
+
+$(BUILD)/labs/grader/%.o: labs/grader/%.cpp | doctest
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
+
+include $(wildcard labs/*/lab.mk)
+
+.PHONY: labs-verify labs-handout FORCE $(LABS)
+FORCE:
+
+labs-verify: all
+	@status=0; \
+	for lab in $(LABS); do \
+	  echo "== $$lab: the reference solution must pass"; \
+	  if $(MAKE) --no-print-directory $$lab SOLUTION=1; then echo "ok: $$lab passes on its solution"; \
+	  else echo "labs-verify: $$lab FAILS on its solution" >&2; status=1; fi; \
+	  echo "== $$lab: the untouched starter must fail"; \
+	  mkdir -p $(BUILD)/labs; \
+	  if $(MAKE) --no-print-directory $$lab STARTER=1 >$(BUILD)/labs/$$lab-starter.log 2>&1; then \
+	    cat $(BUILD)/labs/$$lab-starter.log; echo "labs-verify: $$lab PASSES on the starter: it checks nothing" >&2; status=1; \
+	  elif ! grep -q '^score:' $(BUILD)/labs/$$lab-starter.log; then \
+	    cat $(BUILD)/labs/$$lab-starter.log; echo "labs-verify: the $$lab starter does not build or its grader did not run" >&2; status=1; \
+	  else grep -E '^(PASS|FAIL|score)' $(BUILD)/labs/$$lab-starter.log | sed 's/^/   /'; echo "ok: $$lab fails on the starter"; fi; \
+	done; \
+	if [ $$status = 0 ]; then echo "labs-verify: $(words $(LABS)) labs, each passes on its solution and fails on its starter"; fi; \
+	exit $$status
+
+labs-handout:
+	@rm -rf $(BUILD)/labs-handout && mkdir -p $(BUILD)/labs-handout
+	@git archive HEAD labs | tar -x -C $(BUILD)/labs-handout 2>/dev/null || cp -r labs $(BUILD)/labs-handout/
+	@find $(BUILD)/labs-handout -type d -name solution -prune -exec rm -rf {} +
+	@echo "labs without solutions: $(BUILD)/labs-handout/labs (hand this out with the rest of the project)"
