@@ -285,6 +285,8 @@ void announce_ready(const net::socket& serverSocket) {
 
 void set_quiet(bool quiet) { quiet_logs = quiet; }
 
+bool logging() { return !quiet_logs; }
+
 void log(const std::string& line) {
     if (quiet_logs) return;
     std::lock_guard<std::mutex> lock(output_mutex);

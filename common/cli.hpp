@@ -92,6 +92,7 @@ inline void check(net::result<void> r) {
 void announce_ready(const net::socket& serverSocket);
 // Per-client log lines on stderr, unless -q. Safe to call from many threads.
 void set_quiet(bool quiet);
+bool logging();  // false with -q: no need to even put a log line together
 void log(const std::string& line);
 // Whole lines and raw bytes on stdout.
 void print_line(const std::string& text);

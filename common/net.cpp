@@ -14,9 +14,15 @@ std::atomic<bool> stop_handler{false};
 
 // One fputs per line, so lines from several threads never interleave.
 void trace_line(const std::string& line) {
-    if (!trace_on) return;
     std::string out = line + "\n";
     std::fputs(out.c_str(), stderr);
+}
+
+// The line is only put together when tracing is on: building it costs more
+// than many a socket call, and a server makes millions of them.
+template <class Line>
+void trace(Line make_line) {
+    if (trace_on) trace_line(make_line());
 }
 
 std::string describe(std::error_code code);
@@ -72,10 +78,14 @@ const char* likely_cause(const error& failure) {
 std::string error::message() const {
     std::string text = call;
     if (!where.empty()) {
-        if (call == "connect" || call == "sendto" || call == "send") text += " to ";
-        else if (call == "recv" || call == "recvfrom") text += " from ";
-        else if (call == "bind" || call == "listen" || call == "accept") text += " on ";
-        else text += " ";
+        if (call == "connect" || call == "sendto" || call == "send")
+            text += " to ";
+        else if (call == "recv" || call == "recvfrom")
+            text += " from ";
+        else if (call == "bind" || call == "listen" || call == "accept")
+            text += " on ";
+        else
+            text += " ";
         text += where;
     }
     text += ": " + describe(code);
@@ -84,9 +94,7 @@ std::string error::message() const {
     return text;
 }
 
-bool is_stop(const error& failure) {
-    return failure.code == std::errc::interrupted && platform::stop_requested();
-}
+bool is_stop(const error& failure) { return failure.code == std::errc::interrupted && platform::stop_requested(); }
 
 void install_stop_handler() {
     platform::install_stop_handler();
@@ -162,14 +170,14 @@ result<std::vector<address>> resolve(const std::string& host, std::uint16_t port
     int rc = ::getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &found);
     if (rc != 0) {
         error failure{platform::resolver_error(rc), "getaddrinfo", where};
-        trace_line("getaddrinfo(" + where + ") -> " + describe(failure.code));
+        trace([&] { return "getaddrinfo(" + where + ") -> " + describe(failure.code); });
         return failure;
     }
     std::vector<address> addresses;
     for (addrinfo* each = found; each != nullptr; each = each->ai_next)
         addresses.emplace_back(each->ai_addr, static_cast<platform::address_length>(each->ai_addrlen));
     ::freeaddrinfo(found);
-    trace_line("getaddrinfo(" + where + ") -> " + join(addresses));
+    trace([&] { return "getaddrinfo(" + where + ") -> " + join(addresses); });
     return addresses;
 }
 
@@ -195,17 +203,19 @@ error socket::failure(const char* call, const std::string& where, std::error_cod
 
 result<socket> socket::create(int family, transport kind) {
     if (std::error_code started = platform::start_network()) return error{started, "WSAStartup", ""};
-    const std::string call = std::string("socket(") + family_name(family) + ", " + type_name(kind) + ")";
+    auto call = [&] { return std::string("socket(") + family_name(family) + ", " + type_name(kind) + ")"; };
     platform::socket_handle handle = platform::open_socket(family, kind == udp ? SOCK_DGRAM : SOCK_STREAM);
     if (handle == platform::invalid_socket) {
         error failure{platform::last_socket_error(), "socket", ""};
-        trace_line(call + " -> " + describe(failure.code));
+        trace([&] { return call() + " -> " + describe(failure.code); });
         return failure;
     }
-    trace_line(call + " -> " + handle_text(handle));
+    trace([&] { return call() + " -> " + handle_text(handle); });
     // Ask for errors instead of SIGPIPE (and, on Windows, ignore ICMP noise).
-    if (kind == udp) platform::prepare_datagram(handle);
-    else platform::prepare_stream(handle);
+    if (kind == udp)
+        platform::prepare_datagram(handle);
+    else
+        platform::prepare_stream(handle);
     return socket(handle, kind);
 }
 
@@ -217,14 +227,15 @@ result<void> socket::bind(const address& local) {
     result<void> r;
     if (platform::bind_socket(handle_, local.raw(), local.length()) != 0)
         r = failure("bind", local.to_string(), platform::last_socket_error());
-    trace_line("bind(" + handle_text(handle_) + ", " + local.to_string() + ") -> " + outcome(r, "ok"));
+    trace([&] { return "bind(" + handle_text(handle_) + ", " + local.to_string() + ") -> " + outcome(r, "ok"); });
     return r;
 }
 
 result<void> socket::listen(int backlog) {
     result<void> r;
     if (::listen(handle_, backlog) != 0) r = failure("listen", "", platform::last_socket_error());
-    trace_line("listen(" + handle_text(handle_) + ", " + std::to_string(backlog) + ") -> " + outcome(r, "ok"));
+    trace(
+        [&] { return "listen(" + handle_text(handle_) + ", " + std::to_string(backlog) + ") -> " + outcome(r, "ok"); });
     return r;
 }
 
@@ -239,19 +250,19 @@ result<void> socket::wait_readable(const char* call) {
 }
 
 result<std::pair<socket, address>> socket::accept() {
-    const std::string call = "accept(" + handle_text(handle_) + ")";
+    auto call = [&] { return std::string("accept(" + handle_text(handle_) + ")"); };
     if (result<void> ready = wait_readable("accept"); !ready) {
-        trace_line(call + " -> " + describe(ready.error().code));
+        trace([&] { return call() + " -> " + describe(ready.error().code); });
         return ready.error();
     }
     address peer;
     platform::socket_handle accepted = ::accept(handle_, peer.raw(), &peer.length());
     if (accepted == platform::invalid_socket) {
         error e = failure("accept", "", platform::last_socket_error());
-        trace_line(call + " -> " + describe(e.code));
+        trace([&] { return call() + " -> " + describe(e.code); });
         return e;
     }
-    trace_line(call + " -> " + handle_text(accepted) + " from " + peer.to_string());
+    trace([&] { return call() + " -> " + handle_text(accepted) + " from " + peer.to_string(); });
     platform::prepare_stream(accepted);
     return std::make_pair(socket(accepted, tcp), peer);
 }
@@ -260,7 +271,7 @@ result<void> socket::connect(const address& remote) {
     result<void> r;
     if (::connect(handle_, remote.raw(), remote.length()) != 0)
         r = failure("connect", remote.to_string(), platform::last_socket_error());
-    trace_line("connect(" + handle_text(handle_) + ", " + remote.to_string() + ") -> " + outcome(r, "ok"));
+    trace([&] { return "connect(" + handle_text(handle_) + ", " + remote.to_string() + ") -> " + outcome(r, "ok"); });
     return r;
 }
 
@@ -268,8 +279,10 @@ result<std::size_t> socket::send(std::string_view data) {
     long long sent = platform::send_bytes(handle_, data.data(), data.size());
     result<std::size_t> r = sent >= 0 ? result<std::size_t>(static_cast<std::size_t>(sent))
                                       : result<std::size_t>(failure("send", "", platform::last_socket_error()));
-    trace_line("send(" + handle_text(handle_) + ", " + std::to_string(data.size()) + " bytes) -> " +
-               outcome(r, r ? std::to_string(r.value()) : ""));
+    trace([&] {
+        return "send(" + handle_text(handle_) + ", " + std::to_string(data.size()) + " bytes) -> " +
+               outcome(r, r ? std::to_string(r.value()) : "");
+    });
     return r;
 }
 
@@ -284,18 +297,20 @@ result<void> socket::send_all(std::string_view data) {
 }
 
 result<std::size_t> socket::recv(char* buffer, std::size_t size) {
-    const std::string call = "recv(" + handle_text(handle_) + ", " + std::to_string(size) + ")";
+    auto call = [&] { return std::string("recv(" + handle_text(handle_) + ", " + std::to_string(size) + ")"); };
     if (result<void> ready = wait_readable("recv"); !ready) {
-        trace_line(call + " -> " + describe(ready.error().code));
+        trace([&] { return call() + " -> " + describe(ready.error().code); });
         return ready.error();
     }
     long long got = platform::recv_bytes(handle_, buffer, size);
     if (got < 0) {
         error e = failure("recv", "", platform::last_socket_error());
-        trace_line(call + " -> " + describe(e.code));
+        trace([&] { return call() + " -> " + describe(e.code); });
         return e;
     }
-    trace_line(call + " -> " + (got == 0 ? std::string("0 bytes (peer closed)") : std::to_string(got) + " bytes"));
+    trace([&] {
+        return call() + " -> " + (got == 0 ? std::string("0 bytes (peer closed)") : std::to_string(got) + " bytes");
+    });
     return static_cast<std::size_t>(got);
 }
 
@@ -304,25 +319,27 @@ result<std::size_t> socket::sendto(std::string_view data, const address& to) {
     result<std::size_t> r = sent >= 0
                                 ? result<std::size_t>(static_cast<std::size_t>(sent))
                                 : result<std::size_t>(failure("sendto", to.to_string(), platform::last_socket_error()));
-    trace_line("sendto(" + handle_text(handle_) + ", " + std::to_string(data.size()) + " bytes, " + to.to_string() +
-               ") -> " + outcome(r, r ? std::to_string(r.value()) : ""));
+    trace([&] {
+        return "sendto(" + handle_text(handle_) + ", " + std::to_string(data.size()) + " bytes, " + to.to_string() +
+               ") -> " + outcome(r, r ? std::to_string(r.value()) : "");
+    });
     return r;
 }
 
 result<std::pair<std::size_t, address>> socket::recvfrom(char* buffer, std::size_t size) {
-    const std::string call = "recvfrom(" + handle_text(handle_) + ", " + std::to_string(size) + ")";
+    auto call = [&] { return std::string("recvfrom(" + handle_text(handle_) + ", " + std::to_string(size) + ")"); };
     if (result<void> ready = wait_readable("recvfrom"); !ready) {
-        trace_line(call + " -> " + describe(ready.error().code));
+        trace([&] { return call() + " -> " + describe(ready.error().code); });
         return ready.error();
     }
     address from;
     long long got = platform::recv_from(handle_, buffer, size, from.raw(), &from.length());
     if (got < 0) {
         error e = failure("recvfrom", "", platform::last_socket_error());
-        trace_line(call + " -> " + describe(e.code));
+        trace([&] { return call() + " -> " + describe(e.code); });
         return e;
     }
-    trace_line(call + " -> " + std::to_string(got) + " bytes from " + from.to_string());
+    trace([&] { return call() + " -> " + std::to_string(got) + " bytes from " + from.to_string(); });
     return std::make_pair(static_cast<std::size_t>(got), from);
 }
 
@@ -331,13 +348,13 @@ result<void> socket::shutdown(direction which) {
     result<void> r;
     if (platform::shutdown_socket(handle_, which != direction::write, which != direction::read) != 0)
         r = failure("shutdown", "", platform::last_socket_error());
-    trace_line("shutdown(" + handle_text(handle_) + ", " + how + ") -> " + outcome(r, "ok"));
+    trace([&] { return "shutdown(" + handle_text(handle_) + ", " + how + ") -> " + outcome(r, "ok"); });
     return r;
 }
 
 void socket::close() {
     if (handle_ == platform::invalid_socket) return;
-    trace_line("close(" + handle_text(handle_) + ")");
+    trace([&] { return "close(" + handle_text(handle_) + ")"; });
     platform::close_socket(handle_);
     handle_ = platform::invalid_socket;
 }
@@ -348,8 +365,10 @@ result<void> socket::set_timeout(std::chrono::milliseconds timeout) {
         r = failure("setsockopt(SO_RCVTIMEO)", "", platform::last_socket_error());
     else
         timeout_ = timeout;
-    trace_line("setsockopt(" + handle_text(handle_) + ", SO_RCVTIMEO, " + std::to_string(timeout.count()) +
-               " ms) -> " + outcome(r, "ok"));
+    trace([&] {
+        return "setsockopt(" + handle_text(handle_) + ", SO_RCVTIMEO, " + std::to_string(timeout.count()) + " ms) -> " +
+               outcome(r, "ok");
+    });
     return r;
 }
 

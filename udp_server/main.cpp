@@ -35,6 +35,7 @@ int main(int argc, char* argv[]) {
 
     loss_simulator loss(options.loss, options.seed);
     std::vector<char> message(65536);  // the largest datagram fits whole
+    std::string modifiedMessage;
     while (true) {
         // message, clientAddress = serverSocket.recvfrom(2048)
         auto received = serverSocket.recvfrom(message.data(), message.size());
@@ -45,17 +46,21 @@ int main(int argc, char* argv[]) {
         }
         auto [size, clientAddress] = received.value();
         if (loss.drop()) {
-            cli::log(clientAddress.to_string() + ": " + std::to_string(size) + " bytes, dropped (--loss)");
+            if (cli::logging())
+                cli::log(clientAddress.to_string() + ": " + std::to_string(size) + " bytes, dropped (--loss)");
             continue;
         }
 
         // modifiedMessage = message.decode().upper()
-        const std::string modifiedMessage = text::upper({message.data(), size});
+        modifiedMessage.clear();  // the same buffer every time: no allocation per datagram
+        text::upper_append({message.data(), size}, modifiedMessage);
 
         // serverSocket.sendto(modifiedMessage.encode(), clientAddress)
         auto sent = serverSocket.sendto(modifiedMessage, clientAddress);
-        if (sent) cli::log(clientAddress.to_string() + ": " + std::to_string(size) + " bytes, replied");
-        else cli::log(sent.error().message());
+        if (!sent)
+            cli::log(sent.error().message());
+        else if (cli::logging())
+            cli::log(clientAddress.to_string() + ": " + std::to_string(size) + " bytes, replied");
     }
     return cli::success;  // Ctrl-C: the socket closes as serverSocket goes out of scope
 }

@@ -1,0 +1,165 @@
+# report.py - the table, the targets and bench/RESULTS.md.
+import datetime
+import os
+import platform
+import statistics
+import subprocess
+
+import svgplot
+import targets
+
+NA_MARKS = {}  # n/a reason -> footnote letter, in order of appearance
+
+
+def _med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def _fmt(value, digits=1, unit=''):
+    if value is None:
+        return '-'
+    return f'{value:,.{digits}f}{unit}'
+
+
+def progress_line(prefix, row, extra=''):
+    f = row.get('figures') or {}
+    head = f"{prefix:<11} {row['mode']:<12} {row['server']:<20} {extra}"
+    if not f:
+        return f"{head} FAILED: {row.get('problem')}"
+    if row['mode'] == 'tcp-bulk':
+        body = (f"{f['bytes'] / 2**20:>6.0f} MiB {f['errors']:.0f} err {f['mb_per_s']:>8,.0f} MB/s"
+                f"  cpu {_fmt(row.get('cpu_us'), 1)} us/MiB")
+    else:
+        body = (f"{f['requests']:>6.0f} req {f['errors']:.0f} err {f['rps']:>8,.0f} req/s"
+                f"  p50 {f['p50_us']:>7.1f} us  p99 {f['p99_us']:>8.1f} us  cpu {_fmt(row.get('cpu_us'), 2)} us/req")
+    if row.get('rss_kib'):
+        body += f"  rss {row['rss_kib'] / 1024:.1f} MiB"
+    elif row.get('hwm_kib'):
+        body += f"  peak rss {row['hwm_kib'] / 1024:.1f} MiB"
+    if row.get('problem'):
+        body += f"  FAILED: {row['problem']}"
+    return f'{head}{body}'
+
+
+def aggregate(results):
+    """(mode, server) -> medians over the repetitions, totals of requests and errors."""
+    groups = {}
+    for row in results:
+        groups.setdefault((row['mode'], row['server']), []).append(row)
+    out = {}
+    for key, rows in groups.items():
+        figs = [r.get('figures') or {} for r in rows]
+        out[key] = {
+            'rows': rows,
+            'requests': sum(f.get('requests', 0) for f in figs),
+            'errors': sum(f.get('errors', 0) for f in figs),
+            'failed': sum(1 for r in rows if r.get('problem')),
+            'rps': _med([f.get('rps') for f in figs]),
+            'mb_per_s': _med([f.get('mb_per_s') for f in figs]),
+            'mib': sum(f.get('bytes', 0) for f in figs) / 2**20,
+            'p50': _med([f.get('p50_us') for f in figs]),
+            'p99': _med([f.get('p99_us') for f in figs]),
+            'cpu_us': _med([r.get('cpu_us') for r in rows]),
+            'hwm_mib': _med([r.get('hwm_kib', 0) / 1024 or None for r in rows]),
+        }
+    return out
+
+
+def _mark(reason):
+    return NA_MARKS.setdefault(reason, 'abcdefgh'[len(NA_MARKS)])
+
+
+def results_table(modes, table, agg):
+    lines = ['| mode | server | requests | errors | throughput | p50 µs | p99 µs | server CPU | peak RSS |',
+             '|---|---|--:|--:|--:|--:|--:|--:|--:|']
+    for mode in modes:
+        for name, _, _, supported in table:
+            if mode not in supported:
+                continue  # other transport: not a pairing at all
+            if supported[mode] is not None:
+                lines.append(f'| {mode} | {name} | n/a ({_mark(supported[mode])}) | | | | | | |')
+                continue
+            a = agg.get((mode, name))
+            if a is None:
+                continue
+            errors = f"{a['errors']:.0f}" + (f" ({a['failed']} failed)" if a['failed'] else '')
+            if mode == 'tcp-bulk':
+                cells = [f"{a['mib']:,.0f} MiB", errors, _fmt(a['mb_per_s'], 0, ' MB/s'), '-', '-',
+                         _fmt(a['cpu_us'], 1, ' µs/MiB')]
+            else:
+                cells = [f"{a['requests']:,.0f}", errors, _fmt(a['rps'], 0, ' req/s'), _fmt(a['p50']),
+                         _fmt(a['p99']), _fmt(a['cpu_us'], 2, ' µs/req')]
+            lines.append(f'| {mode} | {name} | ' + ' | '.join(cells) + f" | {_fmt(a['hwm_mib'], 1, ' MiB')} |")
+    notes = [f'({mark}) n/a: {reason}.' for reason, mark in NA_MARKS.items()]
+    return '\n'.join(lines), notes
+
+
+def sweep_series(rows):
+    """server -> [(clients, median req/s, median RSS MiB)], and the table lines."""
+    groups = {}
+    for r in rows:
+        groups.setdefault(r['server'], {}).setdefault(r['clients'], []).append(r)
+    series, lines = {}, ['| server | clients | answered | errors | req/s | p50 µs | p99 µs | CPU µs/req | RSS held |',
+                         '|---|--:|--:|--:|--:|--:|--:|--:|--:|']
+    for name, by_clients in groups.items():
+        for clients, rs in sorted(by_clients.items()):
+            figs = [r.get('figures') or {} for r in rs]
+            rps, rss = _med([f.get('rps') for f in figs]), _med([r.get('rss_kib') for r in rs])
+            held = min((f.get('held', 0) for f in figs), default=0)
+            if rps is not None and rss is not None:
+                series.setdefault(name, []).append((clients, rps, rss / 1024))
+            lines.append(f'| {name} | {clients:,} | {held:,.0f} held | {sum(f.get("errors", 0) for f in figs):.0f} | '
+                         f'{_fmt(rps, 0)} | {_fmt(_med([f.get("p50_us") for f in figs]))} | '
+                         f'{_fmt(_med([f.get("p99_us") for f in figs]))} | {_fmt(_med([r.get("cpu_us") for r in rs]), 2)} | '
+                         f'{_fmt(rss and rss / 1024, 1, " MiB")} |')
+    return series, lines
+
+
+def _first_line(argv):
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, timeout=10).stdout.splitlines()[0]
+    except (OSError, IndexError, subprocess.SubprocessError):
+        return 'not found'
+
+
+def machine():
+    cpu = 'unknown'
+    with open('/proc/cpuinfo') as f:
+        for line in f:
+            if line.startswith('model name'):
+                cpu = line.split(':', 1)[1].strip()
+                break
+    with open('/proc/meminfo') as f:
+        mem_kib = int(f.readline().split()[1])
+    return [f'- CPU: {cpu}, {os.cpu_count()} logical cores',
+            f'- Memory: {mem_kib / 2**20:.1f} GiB',
+            f'- Kernel: {platform.system()} {platform.release()}',
+            f'- Compilers: {_first_line(["g++", "--version"])}; {_first_line(["clang++", "--version"])}; '
+            f'C floor built with {_first_line(["cc", "--version"])}',
+            f'- Python: {platform.python_version()}',
+            f'- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}']
+
+
+def syscall_lines(syscalls):
+    if not syscalls:
+        return ['(strace not available, or it could not attach: no system-call counts.)']
+    names = sorted({n for calls in syscalls.values() for n, v in calls.items() if v >= 0.05})
+    lines = ['| mode | server | ' + ' | '.join(names) + ' | total |', '|---|---|' + '--:|' * (len(names) + 1)]
+    for (mode, server), calls in syscalls.items():
+        cells = [f'{calls.get(n, 0):.2f}' for n in names]
+        lines.append(f'| {mode} | {server} | ' + ' | '.join(cells) + f' | {sum(calls.values()):.2f} |')
+    return lines
+
+
+def write_all(bench, modes, table, syscalls, wall, here):
+    agg = aggregate(bench.results)
+    main_table, notes = results_table(modes, table, agg)
+    series, sweep_lines = sweep_series(bench.sweep_rows)
+    verdicts = targets.evaluate(bench, agg, syscalls)
+    with open(os.path.join(here, 'scaling.svg'), 'w') as f:
+        f.write(svgplot.scaling_svg(series, 'tcp_server_threaded: throughput and memory against concurrent clients'))
+    md = targets.document(bench, machine(), main_table, notes, sweep_lines, verdicts, syscall_lines(syscalls), wall)
+    with open(os.path.join(here, 'RESULTS.md'), 'w') as f:
+        f.write(md)
+    return '\n'.join([main_table, *notes, '', *sweep_lines, '', 'Targets:', *[v['line'] for v in verdicts]])
