@@ -42,6 +42,8 @@ public:
     void feed(std::string_view piece, std::string& out);
     // End of stream: whatever is held back is an incomplete sequence and is emitted unchanged.
     std::string finish();
+    // Whether the start of a character is being held back for the next piece.
+    bool holding() const { return pending_len_ > 0; }
 
 private:
     // Uses the start of `piece` to finish the held-back sequence; returns the rest of piece.
@@ -51,6 +53,11 @@ private:
     char pending_[3] = {};
     std::size_t pending_len_ = 0;
 };
+
+// Uppercases, in place, the leading run of ASCII bytes of data[0, size) and
+// returns its length: everything before the first byte >= 0x80. The fast
+// path for a server that sends back what it just received.
+std::size_t upper_ascii_in_place(char* data, std::size_t size);
 
 // Which Unicode version the uppercase table came from (e.g. "14.0.0").
 const char* unicode_version();

@@ -20,7 +20,7 @@ session_summary uppercase_stream(net::socket& connectionSocket) {
     std::unique_ptr<char[]> sentence(new char[buffer_size]);
     std::string capitalizedSentence;
 
-    auto send_back = [&](const std::string& bytes) {
+    auto send_back = [&](std::string_view bytes) {
         net::result<void> sent = connectionSocket.send_all(bytes);
         if (!sent) summary.failure = sent.error();
         else summary.sent += bytes.size();
@@ -41,8 +41,13 @@ session_summary uppercase_stream(net::socket& connectionSocket) {
             break;
         }
         summary.received += got.value();
+        // Fast path: the ASCII part is uppercased where it lies and sent from
+        // there; only what follows a non-ASCII byte goes through upper_stream.
+        const std::size_t ascii = upper.holding() ? 0 : text::upper_ascii_in_place(sentence.get(), got.value());
+        if (ascii > 0 && !send_back({sentence.get(), ascii})) break;
+        if (ascii == got.value()) continue;
         capitalizedSentence.clear();
-        upper.feed({sentence.get(), got.value()}, capitalizedSentence);
+        upper.feed({sentence.get() + ascii, got.value() - ascii}, capitalizedSentence);
         if (!send_back(capitalizedSentence)) break;
     }
     return summary;

@@ -316,3 +316,24 @@ TEST_CASE("upper_stream: random cuts of random text give the same as upper()") {
         CHECK(stream_in_pieces(s, cuts) == expected);
     }
 }
+
+TEST_CASE("upper_ascii_in_place uppercases the ASCII prefix where it lies") {
+    std::string s = "hello, world! 0123456789 the quick brown fox jumps over the lazy dog \xC3\xA9tait";
+    const std::size_t cut = s.find('\xC3');
+    std::string expected = text::upper(s.substr(0, cut)) + s.substr(cut);
+    CHECK(text::upper_ascii_in_place(s.data(), s.size()) == cut);
+    CHECK(s == expected);  // the prefix uppercased, the rest untouched
+    for (std::size_t n = 0; n < 100; ++n) {  // every length around the 32-byte blocks
+        std::string a(n, 'q');
+        CHECK(text::upper_ascii_in_place(a.data(), a.size()) == n);
+        CHECK(a == std::string(n, 'Q'));
+        std::string b = std::string(n, 'z') + "\x80" + "abc";
+        CHECK(text::upper_ascii_in_place(b.data(), b.size()) == n);
+        CHECK(b == std::string(n, 'Z') + "\x80" + "abc");
+    }
+    std::string all;
+    for (int c = 0; c < 128; ++c) all.push_back(static_cast<char>(c));
+    std::string copy = all;
+    CHECK(text::upper_ascii_in_place(copy.data(), copy.size()) == 128);
+    CHECK(copy == text::upper(all));
+}
