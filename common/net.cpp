@@ -94,6 +94,15 @@ std::string error::message() const {
     return text;
 }
 
+namespace {
+// A call that failed because a stop was requested (its socket shut down under
+// it, or interrupted) reports "interrupted", whatever the system said.
+std::error_code stopped_or(std::error_code code) {
+    if (stop_handler && platform::stop_requested()) return std::make_error_code(std::errc::interrupted);
+    return code;
+}
+}  // namespace
+
 bool is_stop(const error& failure) { return failure.code == std::errc::interrupted && platform::stop_requested(); }
 
 void install_stop_handler() {
@@ -240,7 +249,8 @@ result<void> socket::listen(int backlog) {
 }
 
 result<void> socket::wait_readable(const char* call) {
-    if (!stop_handler && timeout_.count() < 0) return {};
+    // Only where the stop handler cannot wake a blocked call by itself.
+    if (!stop_handler || platform::stop_wakes_blocked_calls()) return {};
     switch (platform::wait_readable(handle_, timeout_)) {
         case platform::wait_result::ready: return {};
         case platform::wait_result::stopped: return failure(call, "", std::make_error_code(std::errc::interrupted));
@@ -256,9 +266,9 @@ result<std::pair<socket, address>> socket::accept() {
         return ready.error();
     }
     address peer;
-    platform::socket_handle accepted = ::accept(handle_, peer.raw(), &peer.length());
+    platform::socket_handle accepted = platform::accept_socket(handle_, peer.raw(), &peer.length());
     if (accepted == platform::invalid_socket) {
-        error e = failure("accept", "", platform::last_socket_error());
+        error e = failure("accept", "", stopped_or(platform::last_socket_error()));
         trace([&] { return call() + " -> " + describe(e.code); });
         return e;
     }
@@ -277,8 +287,9 @@ result<void> socket::connect(const address& remote) {
 
 result<std::size_t> socket::send(std::string_view data) {
     long long sent = platform::send_bytes(handle_, data.data(), data.size());
-    result<std::size_t> r = sent >= 0 ? result<std::size_t>(static_cast<std::size_t>(sent))
-                                      : result<std::size_t>(failure("send", "", platform::last_socket_error()));
+    result<std::size_t> r = sent >= 0
+                                ? result<std::size_t>(static_cast<std::size_t>(sent))
+                                : result<std::size_t>(failure("send", "", stopped_or(platform::last_socket_error())));
     trace([&] {
         return "send(" + handle_text(handle_) + ", " + std::to_string(data.size()) + " bytes) -> " +
                outcome(r, r ? std::to_string(r.value()) : "");
@@ -304,7 +315,7 @@ result<std::size_t> socket::recv(char* buffer, std::size_t size) {
     }
     long long got = platform::recv_bytes(handle_, buffer, size);
     if (got < 0) {
-        error e = failure("recv", "", platform::last_socket_error());
+        error e = failure("recv", "", stopped_or(platform::last_socket_error()));
         trace([&] { return call() + " -> " + describe(e.code); });
         return e;
     }
@@ -334,8 +345,9 @@ result<std::pair<std::size_t, address>> socket::recvfrom(char* buffer, std::size
     }
     address from;
     long long got = platform::recv_from(handle_, buffer, size, from.raw(), &from.length());
-    if (got < 0) {
-        error e = failure("recvfrom", "", platform::last_socket_error());
+    // A datagram socket shut down by a stop request returns "0 bytes" from nobody.
+    if (got < 0 || (got == 0 && stop_handler && platform::stop_requested())) {
+        error e = failure("recvfrom", "", stopped_or(platform::last_socket_error()));
         trace([&] { return call() + " -> " + describe(e.code); });
         return e;
     }

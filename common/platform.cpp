@@ -15,11 +15,13 @@
 #define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
 #endif
 #else
-#include <csignal>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/time.h>
 #include <unistd.h>
+
+#include <csignal>
 #endif
 
 namespace platform {
@@ -129,6 +131,9 @@ std::error_code resolver_error(int code) {
 }
 
 socket_handle open_socket(int family, int type) { return ::socket(family, type, 0); }
+socket_handle accept_socket(socket_handle handle, sockaddr* peer, address_length* length) {
+    return ::accept(handle, peer, length);
+}
 int bind_socket(socket_handle handle, const sockaddr* address, address_length length) {
     int rc = ::bind(handle, address, length);
     // With SO_EXCLUSIVEADDRUSE, a port someone else holds gives WSAEACCES:
@@ -155,8 +160,7 @@ long long send_to(socket_handle handle, const char* data, std::size_t size, cons
                   address_length to_length) {
     return ::sendto(handle, data, clamp(size), 0, to, to_length);
 }
-long long recv_from(socket_handle handle, char* data, std::size_t size, sockaddr* from,
-                    address_length* from_length) {
+long long recv_from(socket_handle handle, char* data, std::size_t size, sockaddr* from, address_length* from_length) {
     return ::recvfrom(handle, data, clamp(size), 0, from, from_length);
 }
 
@@ -196,6 +200,9 @@ void install_stop_handler() {
     ::getsockname(stop_socket, reinterpret_cast<sockaddr*>(&stop_address), &length);
     SetConsoleCtrlHandler(on_console_event, TRUE);
 }
+
+bool stop_wakes_blocked_calls() { return false; }
+void keep_stop_signals_away() {}  // the console handler has a thread of its own
 
 void request_stop() {
     stop_flag = true;
@@ -253,9 +260,18 @@ namespace {
 // so the read end stays readable and wakes every poll() that watches it.
 int stop_pipe[2] = {-1, -1};
 
+// The socket the stopping thread (the one that installed the handler) is
+// blocked on right now, or -1. Only that thread receives the stop signals.
+std::atomic<int> blocked_handle{-1};
+pthread_t stopping_thread;
+
 void on_stop_signal(int) {
     const int saved = errno;
     request_stop();
+    // shutdown() is safe in a signal handler: it makes the blocked accept,
+    // recv or recvfrom return at once, whatever instant the signal came.
+    const int handle = blocked_handle.load();
+    if (handle >= 0) ::shutdown(handle, SHUT_RDWR);
     errno = saved;
 }
 }  // namespace
@@ -317,6 +333,24 @@ long long retry_on_interrupt(Call call) {
     return result;
 }
 
+// A call that may block, made so that a stop request ends it: the handle is
+// announced before the stop flag is checked, so a signal arriving at any
+// moment either is seen here or shuts the socket down under the call.
+template <class Call>
+long long stoppable(socket_handle handle, Call call) {
+    if (!stop_handler_installed || !pthread_equal(pthread_self(), stopping_thread)) return retry_on_interrupt(call);
+    blocked_handle.store(handle);
+    long long result;
+    if (stop_requested()) {
+        errno = EINTR;
+        result = -1;
+    } else {
+        result = retry_on_interrupt(call);
+    }
+    blocked_handle.store(-1);
+    return result;
+}
+
 int no_sigpipe(socket_handle handle) {
 #ifdef SO_NOSIGPIPE
     int on = 1;
@@ -328,19 +362,21 @@ int no_sigpipe(socket_handle handle) {
 }
 }  // namespace
 
+socket_handle accept_socket(socket_handle handle, sockaddr* peer, address_length* length) {
+    return static_cast<socket_handle>(stoppable(handle, [&] { return ::accept(handle, peer, length); }));
+}
 long long send_bytes(socket_handle handle, const char* data, std::size_t size) {
-    return retry_on_interrupt([&] { return ::send(handle, data, size, send_flags); });
+    return stoppable(handle, [&] { return ::send(handle, data, size, send_flags); });
 }
 long long recv_bytes(socket_handle handle, char* data, std::size_t size) {
-    return retry_on_interrupt([&] { return ::recv(handle, data, size, 0); });
+    return stoppable(handle, [&] { return ::recv(handle, data, size, 0); });
 }
 long long send_to(socket_handle handle, const char* data, std::size_t size, const sockaddr* to,
                   address_length to_length) {
     return retry_on_interrupt([&] { return ::sendto(handle, data, size, send_flags, to, to_length); });
 }
-long long recv_from(socket_handle handle, char* data, std::size_t size, sockaddr* from,
-                    address_length* from_length) {
-    return retry_on_interrupt([&] { return ::recvfrom(handle, data, size, 0, from, from_length); });
+long long recv_from(socket_handle handle, char* data, std::size_t size, sockaddr* from, address_length* from_length) {
+    return stoppable(handle, [&] { return ::recvfrom(handle, data, size, 0, from, from_length); });
 }
 
 int set_receive_timeout(socket_handle handle, std::chrono::milliseconds timeout) {
@@ -364,6 +400,7 @@ int prepare_datagram(socket_handle handle) { return no_sigpipe(handle); }
 
 void install_stop_handler() {
     if (stop_handler_installed.exchange(true)) return;
+    stopping_thread = pthread_self();
     if (::pipe(stop_pipe) == 0) {
         ::fcntl(stop_pipe[0], F_SETFD, FD_CLOEXEC);
         ::fcntl(stop_pipe[1], F_SETFD, FD_CLOEXEC);
@@ -374,6 +411,16 @@ void install_stop_handler() {
     action.sa_flags = 0;  // no SA_RESTART: a blocked call returns and sees the stop
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
+}
+
+bool stop_wakes_blocked_calls() { return true; }
+
+void keep_stop_signals_away() {
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 }
 
 void request_stop() {

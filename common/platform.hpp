@@ -52,6 +52,7 @@ const std::error_category& resolver_category();
 enum class resolver_errc { host_not_found = 1, try_again, no_address, other };
 
 socket_handle open_socket(int family, int type);
+socket_handle accept_socket(socket_handle handle, sockaddr* peer, address_length* length);
 int bind_socket(socket_handle handle, const sockaddr* address, address_length length);
 int close_socket(socket_handle handle);
 int shutdown_socket(socket_handle handle, bool read, bool write);
@@ -72,11 +73,21 @@ int set_reuse_address(socket_handle handle);    // restart a server at once
 int prepare_stream(socket_handle handle);       // no SIGPIPE
 int prepare_datagram(socket_handle handle);     // no SIGPIPE; ICMP errors ignored
 
-// Waiting. A server asks to be told about Ctrl-C / SIGINT / SIGTERM; from then
-// on every wait below also wakes up when a stop is requested.
+// Stopping. A server asks to be told about Ctrl-C / SIGINT / SIGTERM. From then
+// on a blocking accept/recv/recvfrom/send in the thread that asked returns
+// (failing, with stop_requested() true) when a stop is requested:
+//  - POSIX: the signal handler shuts down the socket that thread is blocked
+//    on (threads started later keep the signals away: see below);
+//  - Windows: the wait_readable() below watches a stop socket as well.
 void install_stop_handler();
 bool stop_requested();
 void request_stop();  // as if Ctrl-C had been pressed
+// True where the stop handler itself wakes a blocked call (POSIX); false
+// where the caller must wait_readable() first (Windows).
+bool stop_wakes_blocked_calls();
+// Called first thing in a worker thread of a server: the stop signals go to
+// the main thread, which then shuts the workers down in order.
+void keep_stop_signals_away();
 enum class wait_result { ready, timed_out, stopped, failed };
 // Waits until the socket has something to read (or a connection to accept).
 // A negative timeout waits for ever.

@@ -15,6 +15,7 @@ std::size_t connection_registry::start(net::socket& connectionSocket, const std:
     const std::size_t count = ++running_;
     cli::log("connected " + client + " (" + std::to_string(count) + " active)");
     self->thread = std::thread([this, self, client, serve = std::move(serve)] {
+        platform::keep_stop_signals_away();  // Ctrl-C is the main thread's business
         const std::string summary = serve(self->socket);
         std::lock_guard<std::mutex> done(mutex_);
         self->socket.close();
