@@ -5,23 +5,26 @@
 
 #include "../common/cli.hpp"
 
-std::size_t connection_registry::start(net::socket& connectionSocket, const std::string& client,
-                                       std::function<std::string(net::socket&)> serve) {
+std::size_t connection_registry::start(net::socket& connectionSocket, const net::address& client,
+                                       std::function<session_summary(net::socket&)> serve) {
     std::lock_guard<std::mutex> lock(mutex_);
     join_finished();
     if (running_ >= max_clients_) return 0;
     live_.push_back(connection{std::move(connectionSocket), {}, false});
     auto self = std::prev(live_.end());  // list iterators stay valid while others come and go
     const std::size_t count = ++running_;
-    cli::log("connected " + client + " (" + std::to_string(count) + " active)");
+    // The log lines are only put together when they will be printed (not with -q).
+    if (cli::logging()) cli::log("connected " + client.to_string() + " (" + std::to_string(count) + " active)");
     self->thread = std::thread([this, self, client, serve = std::move(serve)] {
         platform::keep_stop_signals_away();  // Ctrl-C is the main thread's business
-        const std::string summary = serve(self->socket);
+        const session_summary summary = serve(self->socket);
         std::lock_guard<std::mutex> done(mutex_);
         self->socket.close();
         self->finished = true;
         --running_;
-        cli::log("closed " + client + " (" + std::to_string(running_) + " active; " + summary + ")");
+        if (cli::logging())
+            cli::log("closed " + client.to_string() + " (" + std::to_string(running_) + " active; " +
+                     summary.describe() + ")");
     });
     return count;
 }

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "../common/net.hpp"
+#include "session.hpp"
 
 class connection_registry {
 public:
@@ -22,8 +23,8 @@ public:
     // summary of the session, "closed <client> (N active; summary)", the
     // counts taken at that very moment.
     // Returns the number of live connections (counting this one), or 0 if refused.
-    std::size_t start(net::socket& connectionSocket, const std::string& client,
-                      std::function<std::string(net::socket&)> serve);
+    std::size_t start(net::socket& connectionSocket, const net::address& client,
+                      std::function<session_summary(net::socket&)> serve);
 
     // Shut down every live connection (their threads see end of stream and
     // finish), then join every thread.

@@ -36,16 +36,15 @@ int main(int argc, char* argv[]) {
             continue;
         }
         auto [connectionSocket, addr] = std::move(accepted.value());
-        const std::string client = addr.to_string();
 
         // One thread per connection: the loop goes straight back to accept().
-        std::size_t active = connections.start(connectionSocket, client, [](net::socket& socket) {
+        std::size_t active = connections.start(connectionSocket, addr, [](net::socket& socket) {
             // What the lecture's loop body does, now in this connection's own thread.
-            return uppercase_stream(socket).describe();
+            return uppercase_stream(socket);
         });
         if (active == 0) {
             // Too many clients: say so and close, instead of running out of threads.
-            cli::log("refused " + client + " (server busy: " + std::to_string(options.max_clients) + " active)");
+            cli::log("refused " + addr.to_string() + " (server busy: " + std::to_string(options.max_clients) + " active)");
             (void)connectionSocket.send_all("server busy\n");
             connectionSocket.close();
             continue;
