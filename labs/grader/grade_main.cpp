@@ -58,26 +58,39 @@ public:
 
     void log_assert(const doctest::AssertData& a) override {
         if (!a.m_failed) return;
-        std::string text = a.m_expr;
-        if (a.m_decomp.size() > 0) text += "  with " + std::string(a.m_decomp.c_str());
-        if (a.m_exception.size() > 0) text += "  threw " + std::string(a.m_exception.c_str());
-        // What the grader noted with INFO() says what the student's program did.
-        for (int i = 0; i < get_num_active_contexts(); ++i) {
-            std::ostringstream context;
-            get_active_contexts()[i]->stringify(&context);
-            text += "\n      " + context.str();
-        }
-        remember(text);
+        // What the grader noted with INFO() says what the student's program
+        // did: that comes first; the check itself, in C++, last.
+        std::string check = "(check: " + std::string(a.m_expr);
+        if (a.m_decomp.size() > 0) check += ", values: " + std::string(a.m_decomp.c_str());
+        if (a.m_exception.size() > 0) check += ", threw " + std::string(a.m_exception.c_str());
+        remember(with_context("", check + ")"));
     }
 
     void log_message(const doctest::MessageData& m) override {
         if (m.m_severity & doctest::assertType::is_warn) return;  // MESSAGE(): not a failure
-        remember(m.m_string.c_str());
+        remember(with_context(m.m_string.c_str(), ""));
     }
 
     void test_case_skipped(const doctest::TestCaseData&) override {}
 
 private:
+    // `first`, then the active INFO() notes, then `last`, one per line.
+    static std::string with_context(const std::string& first, const std::string& last) {
+        std::string text = first;
+        auto add = [&text](const std::string& part) {
+            if (part.empty()) return;
+            if (!text.empty()) text += "\n      ";
+            text += part;
+        };
+        for (int i = 0; i < get_num_active_contexts(); ++i) {
+            std::ostringstream context;
+            get_active_contexts()[i]->stringify(&context);
+            add(context.str());
+        }
+        add(last);
+        return text;
+    }
+
     void remember(const std::string& problem) {
         std::lock_guard<std::mutex> lock(mutex_);
         if (first_problem_.empty()) first_problem_ = problem;
