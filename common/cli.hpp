@@ -88,7 +88,8 @@ inline void check(net::result<void> r) {
     if (!r) fail(r.error());
 }
 
-// Servers: handle Ctrl-C, and print the ready line with the real port.
+// Servers: print the ready line with the real port, flushed at once.
+// (parse_server() has already set up Ctrl-C handling.)
 void announce_ready(const net::socket& serverSocket);
 // Per-client log lines on stderr, unless -q. Safe to call from many threads.
 void set_quiet(bool quiet);

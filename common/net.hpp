@@ -121,8 +121,13 @@ result<socket> server_socket(transport kind, const std::string& host, std::uint1
 // connect_to: socket() + connect() to the first address of host that answers.
 result<socket> connect_to(const std::string& host, std::uint16_t port);
 
-// Stop signals: after install_stop_handler(), SIGINT/SIGTERM (Ctrl-C) make any
-// blocked accept/recv/recvfrom return an error with std::errc::interrupted.
+// Stop signals: after install_stop_handler(), SIGINT/SIGTERM (Ctrl-C) make the
+// blocked accept/recv/recvfrom/send of the thread that installed it (the
+// main thread) return an error with std::errc::interrupted (is_stop() says
+// so). Other threads are not interrupted: the main thread ends them, e.g. by
+// shutting down their sockets (see tcp_server/registry.cpp); a thread that
+// should leave the signals to the main thread calls
+// platform::keep_stop_signals_away() first.
 void install_stop_handler();
 bool stop_requested();
 bool is_stop(const net::error& failure);
