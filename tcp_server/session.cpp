@@ -41,12 +41,16 @@ session_summary uppercase_stream(net::socket& connectionSocket) {
             break;
         }
         summary.received += got.value();
-        // Fast path: the ASCII part is uppercased where it lies and sent from
-        // there; only what follows a non-ASCII byte goes through upper_stream.
+        // Fast path: a piece that is all ASCII is uppercased where it lies and
+        // sent from there. Otherwise its ASCII start (already uppercased) and
+        // the uppercase of the rest go out together: one send per piece
+        // received, as a client that reads once (the lecture's) expects.
         const std::size_t ascii = upper.holding() ? 0 : text::upper_ascii_in_place(sentence.get(), got.value());
-        if (ascii > 0 && !send_back({sentence.get(), ascii})) break;
-        if (ascii == got.value()) continue;
-        capitalizedSentence.clear();
+        if (ascii == got.value()) {
+            if (!send_back({sentence.get(), ascii})) break;
+            continue;
+        }
+        capitalizedSentence.assign(sentence.get(), ascii);
         upper.feed({sentence.get() + ascii, got.value() - ascii}, capitalizedSentence);
         if (!send_back(capitalizedSentence)) break;
     }

@@ -11,6 +11,8 @@
 // A wrong answer is reported without the right one: go back and look.
 #include <doctest/doctest.h>
 
+#include "../../grader/line_reader.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <csignal>
@@ -108,59 +110,7 @@ std::vector<std::string> stop_and_read(proc::server& s) {
     return s.process.error_lines();
 }
 
-// A small left-to-right reader for trace and log lines, e.g.
-//   reader(line).text("listen(").number(handle).text(", ").ok()
-// Each step checks what comes next; after one mismatch every step fails.
-class reader {
-public:
-    explicit reader(std::string_view line) : rest_(line) {}
-
-    reader& text(std::string_view expected) {
-        if (ok_ && rest_.substr(0, expected.size()) == expected)
-            rest_.remove_prefix(expected.size());
-        else
-            ok_ = false;
-        return *this;
-    }
-    // One digit or more.
-    reader& number(std::string& out) {
-        return run_of(out, [](char c) { return c >= '0' && c <= '9'; });
-    }
-    // Letters, digits and '_': a name such as AF_INET or accept.
-    reader& word(std::string& out) {
-        return run_of(out, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; });
-    }
-    // Everything up to `stop` (not included): one character or more, no spaces.
-    reader& until(std::string_view stop, std::string& out) {
-        const std::size_t at = ok_ ? rest_.find(stop) : std::string_view::npos;
-        if (at == std::string_view::npos || at == 0 || rest_.substr(0, at).find(' ') != std::string_view::npos) {
-            ok_ = false;
-            return *this;
-        }
-        out = std::string(rest_.substr(0, at));
-        rest_.remove_prefix(at);
-        return *this;
-    }
-    bool ok() const { return ok_; }
-    bool at_end() const { return ok_ && rest_.empty(); }
-
-private:
-    template <class Accept>
-    reader& run_of(std::string& out, Accept accept) {
-        std::size_t n = 0;
-        while (ok_ && n < rest_.size() && accept(rest_[n])) ++n;
-        if (n == 0) {
-            ok_ = false;
-            return *this;
-        }
-        out = std::string(rest_.substr(0, n));
-        rest_.remove_prefix(n);
-        return *this;
-    }
-
-    std::string_view rest_;
-    bool ok_ = true;
-};
+using grading::reader;  // reads a line of a known form, step by step
 
 // The first line for which `read` (a reader chain that stores what it found)
 // succeeds, and what it found.

@@ -12,6 +12,8 @@
 // run where that requirement applies.
 #include <doctest/doctest.h>
 
+#include "../../grader/line_reader.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -68,62 +70,7 @@ std::string list_of(const std::vector<bool>& lost) {
 
 // ------------------------------------------------------------------ the output's lines
 
-// A small left-to-right reader for lines of a known form, e.g.
-//   reader(line).text("Request timed out: seq=").number(seq).at_end()
-// Each step checks what comes next; after one mismatch every step fails.
-class reader {
-public:
-    explicit reader(std::string_view line) : rest_(line) {}
-
-    reader& text(std::string_view expected) {
-        if (ok_ && rest_.substr(0, expected.size()) == expected)
-            rest_.remove_prefix(expected.size());
-        else
-            ok_ = false;
-        return *this;
-    }
-    // One digit or more.
-    reader& number(std::string& out) {
-        const std::size_t n = digits_from(0);
-        return take(n, n > 0, out);
-    }
-    // Digits, a dot, and exactly `decimals` digits: "0.123".
-    reader& decimal(std::string& out, std::size_t decimals) {
-        const std::size_t whole = digits_from(0);
-        const bool dot = whole > 0 && whole < rest_.size() && rest_[whole] == '.';
-        const std::size_t fraction = dot ? digits_from(whole + 1) : 0;
-        return take(whole + 1 + fraction, dot && fraction == decimals, out);
-    }
-    // Everything up to `stop` (not included): one character or more, no spaces.
-    reader& until(std::string_view stop, std::string& out) {
-        const std::size_t at = rest_.find(stop);
-        const bool good =
-            at != std::string_view::npos && at > 0 && rest_.substr(0, at).find(' ') == std::string_view::npos;
-        return take(good ? at : 0, good, out);
-    }
-    bool ok() const { return ok_; }
-    bool at_end() const { return ok_ && rest_.empty(); }
-    bool next_is(char c) const { return ok_ && !rest_.empty() && rest_.front() == c; }
-
-private:
-    std::size_t digits_from(std::size_t at) const {
-        std::size_t n = 0;
-        while (at + n < rest_.size() && rest_[at + n] >= '0' && rest_[at + n] <= '9') ++n;
-        return n;
-    }
-    reader& take(std::size_t n, bool good, std::string& out) {
-        if (!ok_ || !good) {
-            ok_ = false;
-            return *this;
-        }
-        out = std::string(rest_.substr(0, n));
-        rest_.remove_prefix(n);
-        return *this;
-    }
-
-    std::string_view rest_;
-    bool ok_ = true;
-};
+using grading::reader;  // reads a line of a known form, step by step
 
 // "Reply from ADDRESS: seq=N rtt=X.XXX ms"
 struct reply_line {
