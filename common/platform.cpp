@@ -15,7 +15,6 @@
 #define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
 #endif
 #else
-#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/time.h>
@@ -256,10 +255,6 @@ std::vector<std::string> arguments_utf8(int argc, char* argv[]) {
 const socket_handle invalid_socket = -1;
 
 namespace {
-// The self-pipe: the signal handler writes one byte and nobody ever reads it,
-// so the read end stays readable and wakes every poll() that watches it.
-int stop_pipe[2] = {-1, -1};
-
 // The socket the stopping thread (the one that installed the handler) is
 // blocked on right now, or -1. Only that thread receives the stop signals.
 std::atomic<int> blocked_handle{-1};
@@ -401,10 +396,6 @@ int prepare_datagram(socket_handle handle) { return no_sigpipe(handle); }
 void install_stop_handler() {
     if (stop_handler_installed.exchange(true)) return;
     stopping_thread = pthread_self();
-    if (::pipe(stop_pipe) == 0) {
-        ::fcntl(stop_pipe[0], F_SETFD, FD_CLOEXEC);
-        ::fcntl(stop_pipe[1], F_SETFD, FD_CLOEXEC);
-    }
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
     sigemptyset(&action.sa_mask);
@@ -423,18 +414,13 @@ void keep_stop_signals_away() {
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 }
 
-void request_stop() {
-    stop_flag = true;
-    if (stop_pipe[1] >= 0) {
-        char wake = 1;
-        ssize_t ignored = ::write(stop_pipe[1], &wake, 1);  // async-signal-safe
-        (void)ignored;
-    }
-}
+void request_stop() { stop_flag = true; }  // the handler then wakes the blocked call itself
 
+// Not needed for stopping here (see stop_wakes_blocked_calls): a plain wait
+// for data, which a stop signal interrupts.
 wait_result wait_readable(socket_handle handle, std::chrono::milliseconds timeout) {
-    pollfd fds[2] = {{handle, POLLIN, 0}, {stop_pipe[0], POLLIN, 0}};
-    nfds_t count = stop_pipe[0] >= 0 ? 2 : 1;
+    pollfd fds[1] = {{handle, POLLIN, 0}};
+    const nfds_t count = 1;
     int ms = timeout.count() < 0 ? -1 : static_cast<int>(timeout.count());
     int rc;
     do {
