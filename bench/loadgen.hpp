@@ -59,7 +59,7 @@ std::string make_message(std::size_t size, std::uint64_t tag);
 // socket() + connect() to the server, with send/receive/connect timeouts.
 net::result<net::socket> open_tcp(const net::address& server, int timeout_ms);
 net::result<net::socket> open_udp(const net::address& server, int timeout_ms);
-// SO_RCVTIMEO and SO_SNDTIMEO straight on the socket (see loadgen_common.cpp).
+// Receive and send timeouts: a silent server is an error, not a hang.
 void set_timeouts(net::socket& s, int timeout_ms);
 
 // recv() exactly want.size() bytes (or until EOF / error) and compare them

@@ -132,11 +132,11 @@ int summarize(const bench::options& o, std::vector<bench::tally>& tallies) {
 int main(int argc, char* argv[]) {
     const bench::options o = parse(argc, argv);
     net::result<std::vector<net::address>> found = net::resolve(o.host, o.port, net::tcp);
-    if (!found || found->empty()) {
+    if (!found || found.value().empty()) {
         std::fprintf(stderr, "bench_loadgen: %s\n", found ? "no address" : found.error().message().c_str());
         return 1;
     }
-    const net::address server = found->front();
+    const net::address server = found.value().front();
 
     std::vector<bench::tally> tallies;
     {

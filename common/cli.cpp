@@ -1,306 +1,244 @@
-// cli.cpp - argument parsing, usage text, exit codes and log lines.
+// cli.cpp - option tables, usage text, exit codes and log lines.
 #include "cli.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
-#include <cstring>
-#include <iostream>
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
 namespace cli {
 
 namespace {
 std::string program_name = "program";
-bool quiet_logs = false;
-std::mutex output_mutex;
+std::atomic<bool> quiet_logs{false};
+bool quiet_logs_option = false, trace_option = false;  // -q and --trace, taken at parse()
+std::mutex log_mutex;
 
-// Whole-string number parsing: "12x", "", "-1" and overflow are all errors.
-std::optional<unsigned long long> parse_unsigned(const std::string& text, unsigned long long max) {
-    if (text.empty() || text.size() > 20) return std::nullopt;
-    unsigned long long value = 0;
+// "-m, --message" -> "-m": the name usage lines and messages use.
+std::string first_name(const std::string& names) { return names.substr(0, names.find(',')); }
+
+bool has_name(const option& o, const std::string& word) {
+    if (o.positional) return false;
+    std::size_t at = 0;
+    while (at < o.names.size()) {
+        std::size_t end = o.names.find(',', at);
+        if (end == std::string::npos) end = o.names.size();
+        if (o.names.compare(at, end - at, word) == 0) return true;
+        at = o.names.find_first_not_of(", ", end);
+    }
+    return false;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- the usual entries
+std::optional<std::uint64_t> parse_whole(const std::string& text, std::uint64_t min, std::uint64_t max) {
+    if (text.empty()) return std::nullopt;
+    std::uint64_t value = 0;
     for (char c : text) {
         if (c < '0' || c > '9') return std::nullopt;
-        value = value * 10 + static_cast<unsigned>(c - '0');
-        if (value > max) return std::nullopt;
+        const unsigned digit = static_cast<unsigned>(c - '0');
+        if (value > (max - digit) / 10) return std::nullopt;  // value * 10 + digit would pass max
+        value = value * 10 + digit;
     }
+    if (value < min) return std::nullopt;
     return value;
 }
 
-std::optional<double> parse_fraction(const std::string& text) {
-    if (text.empty()) return std::nullopt;
-    char* end = nullptr;
-    errno = 0;
-    double value = std::strtod(text.c_str(), &end);
-    if (errno != 0 || end != text.c_str() + text.size() || !(value >= 0.0 && value <= 1.0)) return std::nullopt;
-    return value;
+std::string invalid_number(const std::string& names, const std::string& text, std::uint64_t min, std::uint64_t max) {
+    return "invalid value '" + text + "' for " + first_name(names) + " (a number from " + std::to_string(min) +
+           " to " + std::to_string(max) + ")";
 }
 
-// Walks the argument list; each option that takes a value asks for it here.
-class arguments {
-public:
-    explicit arguments(const std::vector<std::string>& args) : args_(args) {}
-    bool done() const { return next_ >= args_.size(); }
-    std::string take() { return args_[next_++]; }
-    // The value of an option given as "--port 5" or "--port=5".
-    bool value(const std::string& option, std::string& out, std::string& error) {
-        if (!inline_value_.empty()) {
-            out = inline_value_;
-            inline_value_.clear();
-            return true;
-        }
-        if (done()) {
-            error = "option " + option + " needs a value";
-            return false;
-        }
-        out = take();
-        return true;
-    }
-    // Splits "--port=5" into "--port" with a pending value "5".
-    std::string option(const std::string& word) {
-        inline_value_.clear();
-        std::size_t eq = word.find('=');
-        if (word.rfind("--", 0) == 0 && eq != std::string::npos) {
-            inline_value_ = word.substr(eq + 1);
-            return word.substr(0, eq);
-        }
-        return word;
-    }
-    bool has_inline_value() const { return !inline_value_.empty(); }
-
-private:
-    const std::vector<std::string>& args_;
-    std::size_t next_ = 0;
-    std::string inline_value_;
-};
-
-bool parse_port(const std::string& text, std::uint16_t& port, std::string& error) {
-    auto value = parse_unsigned(text, 65535);
-    if (!value) {
-        error = "invalid port '" + text + "' (a number from 0 to 65535)";
-        return false;
-    }
-    port = static_cast<std::uint16_t>(*value);
-    return true;
+option host(std::string& host) {
+    return text("--host", "HOST", "address to listen on (default: all interfaces, IPv4 and IPv6)", host);
 }
 
-bool parse_int(const std::string& option, const std::string& text, unsigned long long min, unsigned long long max,
-               int& out, std::string& error) {
-    auto value = parse_unsigned(text, max);
-    if (!value || *value < min) {
-        error = "invalid value '" + text + "' for " + option + " (a number from " + std::to_string(min) + " to " +
-                std::to_string(max) + ")";
-        return false;
-    }
-    out = static_cast<int>(*value);
-    return true;
+option port(std::uint16_t& port) {
+    return {"--port", "PORT", "port to listen on, 0 for any free port (default: 12000)", [&port](const std::string& text) {
+                std::optional<std::uint64_t> number = parse_whole(text, 0, 65535);
+                if (number) port = static_cast<std::uint16_t>(*number);
+                return number ? "" : "invalid port '" + text + "' (a number from 0 to 65535)";
+            }};
 }
 
-template <class Parsed>
-void finish_or_exit(const program& spec, const Parsed& result, bool server) {
+option quiet() { return flag("-q", "no log line per client on stderr", quiet_logs_option); }
+option trace() { return flag("--trace", "print every socket call and its result on stderr", trace_option); }
+
+option flag(const std::string& names, const std::string& help, bool& on) {
+    return {names, "", help, [&on](const std::string&) { on = true; return std::string(); }};
+}
+
+option text(const std::string& names, const std::string& value, const std::string& help, std::string& out) {
+    return {names, value, help, [&out](const std::string& text) { out = text; return std::string(); }};
+}
+
+option texts(const std::string& names, const std::string& value, const std::string& help,
+             std::vector<std::string>& out) {
+    return {names, value, help, [&out](const std::string& text) { out.push_back(text); return std::string(); }, true};
+}
+
+option fraction(const std::string& names, const std::string& value, const std::string& help, double& out) {
+    return {names, value, help, [&out, names](const std::string& text) {
+                char* end = nullptr;
+                errno = 0;
+                const double number = std::strtod(text.c_str(), &end);
+                const bool good = !text.empty() && errno == 0 && end == text.c_str() + text.size() && number >= 0.0 &&
+                                  number <= 1.0;
+                if (good) out = number;
+                return good ? "" : "invalid value '" + text + "' for " + first_name(names) + " (a fraction from 0 to 1, e.g. 0.3)";
+            }};
+}
+
+option host_argument(std::string& host) {
+    return {"HOST", "", "server name or address (default: localhost)", [&host](const std::string& text) {
+                if (!text.empty()) host = text;
+                return text.empty() ? "empty host name" : "";
+            }, false, true};
+}
+
+option port_argument(std::uint16_t& port) {
+    option o = cli::port(port);
+    o.names = "PORT";
+    o.value = "";
+    o.help = "server port (default: 12000)";
+    o.positional = true;
+    return o;
+}
+
+// ---------------------------------------------------------------- parsing
+parsed parse_args(const program& spec, const std::vector<std::string>& args) {
+    parsed out;
+    std::vector<const option*> seen;
+    std::size_t positional = 0;  // how many positional arguments were taken
+    auto take = [&](const option& o, const std::string& value) {
+        for (const option* before : seen)
+            if (before == &o && !o.repeatable) return first_name(o.names) + " may be given only once";
+        seen.push_back(&o);
+        return o.take(value);
+    };
+    for (std::size_t i = 0; i < args.size() && out.error.empty(); ++i) {
+        const std::string& word = args[i];
+        if (word == "-h" || word == "--help") {
+            out.help = true;
+            return out;
+        }
+        if (word.size() < 2 || word[0] != '-') {  // HOST, PORT ("-" alone is a strange host name)
+            const option* next = nullptr;
+            std::size_t count = 0;
+            for (const option& o : spec.options)
+                if (o.positional && count++ == positional) next = &o;
+            if (next == nullptr) {
+                bool takes_any = count > 0;
+                out.error = "unexpected argument '" + word + "'" + (takes_any ? "" : " (use --host and --port)");
+            } else {
+                ++positional;
+                out.error = take(*next, word);
+            }
+            continue;
+        }
+        // "--port=5" is "--port" with the value "5" (which may be empty).
+        const std::size_t equals = word.rfind("--", 0) == 0 ? word.find('=') : std::string::npos;
+        const std::string name = word.substr(0, equals);
+        const option* match = nullptr;
+        for (const option& o : spec.options)
+            if (has_name(o, name)) match = &o;
+        if (match == nullptr) {
+            out.error = "unknown option '" + word + "'";
+        } else if (match->value.empty()) {
+            out.error = equals == std::string::npos ? take(*match, "") : "option " + name + " takes no value";
+        } else if (equals != std::string::npos) {
+            out.error = take(*match, word.substr(equals + 1));
+        } else if (i + 1 == args.size()) {
+            out.error = "option " + name + " needs a value";
+        } else {
+            out.error = take(*match, args[++i]);
+        }
+    }
+    if (out.error.empty() && spec.check) out.error = spec.check();
+    return out;
+}
+
+std::string usage_line(const program& spec) {
+    std::string line = "usage: " + spec.name, positionals, closing;
+    for (const option& o : spec.options) {
+        if (o.positional) {
+            positionals += (positionals.empty() ? " [" : " [") + o.names;
+            closing += "]";
+        } else {
+            line += " [" + first_name(o.names) + (o.value.empty() ? "" : " " + o.value) + "]";
+            if (o.repeatable) line += "...";
+        }
+    }
+    return line + positionals + closing;
+}
+
+std::string help_text(const program& spec) {
+    std::string text = usage_line(spec) + "\n\n" + spec.summary + "\n\noptions:\n";
+    auto row = [&text](std::string left, const std::string& help) {
+        left = "  " + left;
+        left.resize(std::max<std::size_t>(left.size() + 2, 19), ' ');
+        text += left + help + "\n";
+    };
+    for (const option& o : spec.options)
+        row(o.names + (o.value.empty() ? "" : " " + o.value), o.help + (o.repeatable ? "; may be repeated" : ""));
+    row("-h, --help", "show this help");
+    return text + spec.notes;
+}
+
+void parse(int argc, char* argv[], const program& spec) {
     program_name = spec.name;
+    const parsed result = parse_args(spec, platform::arguments_utf8(argc, argv));
     if (result.help) {
-        std::cout << help_text(spec, server) << std::flush;
+        std::fputs(help_text(spec).c_str(), stdout);
         std::exit(success);
     }
     if (!result.error.empty()) {
-        std::cerr << spec.name << ": " << result.error << "\n" << usage_line(spec, server) << "\n";
+        std::fprintf(stderr, "%s: %s\n%s\n", spec.name.c_str(), result.error.c_str(), usage_line(spec).c_str());
         std::exit(usage_error);
     }
+    set_quiet(quiet_logs_option);
+    net::set_trace(trace_option);
     platform::prepare_stdio();
     // Log lines must reach a redirected stderr at once, on every system
     // (Windows' C library buffers stderr when it is a file).
     std::setvbuf(stderr, nullptr, _IONBF, 0);
 }
-}  // namespace
 
-std::string usage_line(const program& spec, bool server) {
-    std::string line = std::string("usage: ") + spec.name;
-    if (server) {
-        line += " [--host HOST] [--port PORT]";
-        if (spec.backlog) line += " [--backlog N]";
-        if (spec.max_clients) line += " [--max-clients N]";
-        if (spec.loss) line += " [--loss P] [--seed S]";
-        line += " [-q] [--trace]";
-    } else {
-        line += spec.many_messages ? " [-m TEXT]..." : " [-m TEXT]";
-        if (spec.interactive) line += " [-i]";
-        if (spec.retries) line += " [--timeout MS] [--retries N]";
-        line += " [--trace] [HOST [PORT]]";
-    }
-    return line;
-}
-
-std::string help_text(const program& spec, bool server) {
-    std::string text = usage_line(spec, server) + "\n\n" + spec.summary + "\n\noptions:\n";
-    if (server) {
-        text += "  --host HOST      address to listen on (default: all interfaces, IPv4 and IPv6)\n";
-        text += "  --port PORT      port to listen on, 0 for any free port (default: 12000)\n";
-        if (spec.backlog)
-            text += "  --backlog N      connections the OS may queue for accept() (default: " +
-                    std::to_string(spec.default_backlog) + ")\n";
-        if (spec.max_clients)
-            text += "  --max-clients N  clients served at once; more are told 'server busy' (default: 1024)\n";
-        if (spec.loss) {
-            text += "  --loss P         drop this fraction of datagrams, 0 to 1 (default: 0)\n";
-            text += "  --seed S         seed for --loss: the same seed drops the same datagrams (default: 1)\n";
-        }
-        text += "  -q               no log line per client on stderr\n";
-    } else {
-        text += "  HOST             server name or address (default: localhost)\n";
-        text += "  PORT             server port (default: 12000)\n";
-        text += spec.many_messages ? "  -m TEXT          send TEXT and print the reply; may be repeated\n"
-                                   : "  -m TEXT          send TEXT and print the reply\n";
-        if (spec.interactive) text += "  -i               one connection, one line after another, until end of input\n";
-        if (spec.retries) {
-            text += "  --timeout MS     how long to wait for each reply (default: 1000)\n";
-            text += "  --retries N      how often to send again when no reply comes (default: 3)\n";
-        }
-        text += "  without -m: a terminal gets the lecture's prompt; piped input is sent ";
-        text += spec.many_messages ? "line by line\n" : "as one stream\n";
-    }
-    text += "  --trace          print every socket call and its result on stderr\n";
-    text += "  -h, --help       show this help\n";
-    return text;
-}
-
-parsed<server_options> parse_server_args(const program& spec, const std::vector<std::string>& args) {
-    parsed<server_options> out;
-    out.options.backlog = spec.default_backlog;
-    server_options& o = out.options;
-    arguments in(args);
-    std::string& error = out.error;
-    std::string value;
-    while (!in.done() && error.empty()) {
-        const std::string word = in.take();
-        const std::string option = in.option(word);
-        if (option == "-h" || option == "--help") {
-            out.help = true;
-            return out;
-        } else if (option == "-q" || option == "--quiet") {
-            o.quiet = true;
-        } else if (option == "--trace") {
-            o.trace = true;
-        } else if (option == "--host") {
-            if (in.value(option, value, error)) o.host = value;
-        } else if (option == "--port" || option == "-p") {
-            if (in.value(option, value, error)) parse_port(value, o.port, error);
-        } else if (option == "--backlog" && spec.backlog) {
-            if (in.value(option, value, error)) parse_int(option, value, 0, 65535, o.backlog, error);
-        } else if (option == "--max-clients" && spec.max_clients) {
-            if (in.value(option, value, error)) parse_int(option, value, 1, 1000000, o.max_clients, error);
-        } else if (option == "--loss" && spec.loss) {
-            if (in.value(option, value, error)) {
-                auto fraction = parse_fraction(value);
-                if (fraction) o.loss = *fraction;
-                else error = "invalid value '" + value + "' for --loss (a fraction from 0 to 1, e.g. 0.3)";
-            }
-        } else if (option == "--seed" && spec.loss) {
-            if (in.value(option, value, error)) {
-                auto seed = parse_unsigned(value, ~0ULL);
-                if (seed) o.seed = *seed;
-                else error = "invalid value '" + value + "' for --seed (a whole number)";
-            }
-        } else if (!option.empty() && option[0] == '-') {
-            error = "unknown option '" + word + "'";
-        } else {
-            error = "unexpected argument '" + word + "' (use --host and --port)";
-        }
-    }
-    return out;
-}
-
-parsed<client_options> parse_client_args(const program& spec, const std::vector<std::string>& args) {
-    parsed<client_options> out;
-    client_options& o = out.options;
-    arguments in(args);
-    std::string& error = out.error;
-    std::string value;
-    int positional = 0;
-    while (!in.done() && error.empty()) {
-        const std::string word = in.take();
-        const std::string option = in.option(word);
-        if (option == "-h" || option == "--help") {
-            out.help = true;
-            return out;
-        } else if (option == "--trace") {
-            o.trace = true;
-        } else if (option == "-m" || option == "--message") {
-            if (in.value(option, value, error)) {
-                if (!o.messages.empty() && !spec.many_messages) error = "-m may be given only once";
-                else o.messages.push_back(value);
-            }
-        } else if ((option == "-i" || option == "--interactive") && spec.interactive) {
-            o.interactive = true;
-        } else if (option == "--timeout" && spec.retries) {
-            if (in.value(option, value, error)) parse_int(option, value, 1, 3600000, o.timeout_ms, error);
-        } else if (option == "--retries" && spec.retries) {
-            if (in.value(option, value, error)) parse_int(option, value, 0, 1000, o.retries, error);
-        } else if (option.size() > 1 && option[0] == '-') {
-            error = "unknown option '" + word + "'";
-        } else if (positional == 0) {
-            if (word.empty()) error = "empty host name";
-            else o.host = word;
-            ++positional;
-        } else if (positional == 1) {
-            parse_port(word, o.port, error);
-            ++positional;
-        } else {
-            error = "unexpected argument '" + word + "'";
-        }
-    }
-    if (error.empty() && o.interactive && !o.messages.empty()) error = "-i and -m cannot be used together";
-    return out;
-}
-
-server_options parse_server(const program& spec, int argc, char* argv[]) {
-    parsed<server_options> result = parse_server_args(spec, platform::arguments_utf8(argc, argv));
-    finish_or_exit(spec, result, true);
-    net::set_trace(result.options.trace);
-    set_quiet(result.options.quiet);
-    net::install_stop_handler();  // Ctrl-C ends a server cleanly, exit status 0
-    return result.options;
-}
-
-client_options parse_client(const program& spec, int argc, char* argv[]) {
-    parsed<client_options> result = parse_client_args(spec, platform::arguments_utf8(argc, argv));
-    finish_or_exit(spec, result, false);
-    net::set_trace(result.options.trace);
-    return result.options;
-}
-
+// ---------------------------------------------------------------- reporting
 void fail(const net::error& failure) { fail(failure.message()); }
 
 void fail(const std::string& message) {
     std::fflush(stdout);
-    std::string line = program_name + ": " + message + "\n";
-    std::fputs(line.c_str(), stderr);
+    std::fputs((program_name + ": " + message + "\n").c_str(), stderr);
     std::exit(runtime_failure);
 }
 
 void announce_ready(const net::socket& serverSocket) {
-    net::result<net::address> local = serverSocket.local_address();
-    const unsigned port = local ? local->port() : 0;
-    std::printf("The server is ready to receive on port %u\n", port);
+    const net::result<net::address> local = serverSocket.local_address();
+    std::printf("The server is ready to receive on port %u\n", local ? local.value().port() : 0u);
     std::fflush(stdout);  // whoever started us is waiting for this line
 }
 
 void set_quiet(bool quiet) { quiet_logs = quiet; }
+bool is_quiet() { return quiet_logs; }
 
-bool logging() { return !quiet_logs; }
-
-void log(const std::string& line) {
-    if (quiet_logs) return;
-    std::lock_guard<std::mutex> lock(output_mutex);
+void write_log(const std::string& line) {
+    std::lock_guard<std::mutex> lock(log_mutex);
     std::fputs((line + "\n").c_str(), stderr);
 }
 
-void print_line(const std::string& text) {
-    write_out(text.data(), text.size());
-    write_out("\n", 1);
+void print_line(std::string_view text) {
+    write_out(text);
+    write_out("\n");
     std::fflush(stdout);
 }
 
-void write_out(const char* data, std::size_t size) {
-    if (size > 0 && std::fwrite(data, 1, size, stdout) != size) fail("cannot write to standard output");
+void write_out(std::string_view bytes) {
+    if (!bytes.empty() && std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size())
+        fail("cannot write to standard output");
 }
 
 std::optional<std::string> read_line() {

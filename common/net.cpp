@@ -1,52 +1,33 @@
 // net.cpp - the socket wrapper: one method per socket call, errors as values.
 #include "net.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <unordered_map>
 
 namespace net {
 
-// ------------------------------------------------------------------ tracing
-namespace {
-std::atomic<bool> trace_on{false};
-std::atomic<bool> stop_handler{false};
-
-// One fputs per line, so lines from several threads never interleave.
-void trace_line(const std::string& line) {
-    std::string out = line + "\n";
-    std::fputs(out.c_str(), stderr);
-}
-
-// The line is only put together when tracing is on: building it costs more
-// than many a socket call, and a server makes millions of them.
-template <class Line>
-void trace(Line make_line) {
-    if (trace_on) trace_line(make_line());
-}
-
-std::string describe(std::error_code code);
-
-template <class T>
-std::string outcome(const result<T>& r, const std::string& success) {
-    return r ? success : describe(r.error().code);
-}
-
-std::string handle_text(platform::socket_handle handle) { return std::to_string(static_cast<long long>(handle)); }
-}  // namespace
-
-void set_trace(bool on) { trace_on = on; }
-bool tracing() { return trace_on; }
-
 // ------------------------------------------------------------------ errors
 namespace {
+class net_category : public std::error_category {
+public:
+    const char* name() const noexcept override { return "net"; }
+    std::string message(int code) const override {
+        switch (static_cast<errc>(code)) {
+            case errc::closed: return "connection closed by peer";
+            case errc::too_long: return "line too long";
+        }
+        return "unknown error";
+    }
+};
+
 // The message for an error code, short and in lower case.
 std::string describe(std::error_code code) {
-    if (code.category() == platform::resolver_category()) return code.message();
-    if (code == std::errc::connection_refused) return "connection refused";
-    if (code == std::errc::address_in_use) return "address already in use";
     if (code == std::errc::timed_out) return "timed out";
-    if (code == std::errc::connection_reset) return "connection reset by peer";
     if (code == std::errc::broken_pipe) return "connection closed by peer";
     if (code == std::errc::interrupted) return "interrupted";
     std::string text = code.message();
@@ -57,16 +38,15 @@ std::string describe(std::error_code code) {
 // The likely cause, in words a student can act on.
 const char* likely_cause(const error& failure) {
     const std::error_code& code = failure.code;
-    if (code.category() == platform::resolver_category()) {
-        if (code.value() == static_cast<int>(platform::resolver_errc::host_not_found))
-            return "check the spelling of the host name, or use an IP address";
-        return nullptr;
-    }
+    if (code == std::error_code(static_cast<int>(platform::resolver_errc::host_not_found),
+                                platform::resolver_category()))
+        return "check the spelling of the host name, or use an IP address";
     if (code == std::errc::connection_refused) return "is the server running on that host and port?";
     if (code == std::errc::address_in_use)
         return "another server is using that port: stop it, or pick another with --port";
     if (code == std::errc::timed_out) return "no answer in time: is the server running? is a firewall in the way?";
-    if (code == std::errc::permission_denied) return "ports below 1024 need administrator rights";
+    if (code == std::errc::permission_denied && failure.call == call::bind)
+        return "ports below 1024 need administrator rights";
     if (code == std::errc::address_not_available) return "that address does not belong to this machine";
     if (code == std::errc::network_unreachable || code == std::errc::host_unreachable)
         return "check the address and the network connection";
@@ -75,17 +55,33 @@ const char* likely_cause(const error& failure) {
 }
 }  // namespace
 
+std::error_code make_error_code(errc e) {
+    static const net_category category;
+    return {static_cast<int>(e), category};
+}
+
+void missing(const char* what, const error* failure) {
+    std::fprintf(stderr, "net::result: %s of a result that has none%s%s\n", what, failure ? ": " : "",
+                 failure ? failure->message().c_str() : "");
+    std::abort();
+}
+
+const char* call_name(call which) {
+    static const char* const names[] = {"WSAStartup", "getaddrinfo", "socket",   "bind",     "listen",
+                                        "accept",     "connect",     "send",     "recv",     "sendto",
+                                        "recvfrom",   "shutdown",    "poll",     "setsockopt", "getsockname"};
+    return names[static_cast<int>(which)];
+}
+
 std::string error::message() const {
-    std::string text = call;
+    std::string text = call_name(call);
     if (!where.empty()) {
-        if (call == "connect" || call == "sendto" || call == "send")
-            text += " to ";
-        else if (call == "recv" || call == "recvfrom")
-            text += " from ";
-        else if (call == "bind" || call == "listen" || call == "accept")
-            text += " on ";
-        else
-            text += " ";
+        switch (call) {
+            case call::connect: case call::send: case call::sendto: text += " to "; break;
+            case call::recv: case call::recvfrom: text += " from "; break;
+            case call::bind: case call::listen: case call::accept: text += " on "; break;
+            default: text += " "; break;
+        }
         text += where;
     }
     text += ": " + describe(code);
@@ -94,26 +90,82 @@ std::string error::message() const {
     return text;
 }
 
+// ------------------------------------------------------------------ stopping on Ctrl-C
 namespace {
-// A call that failed because a stop was requested (its socket shut down under
-// it, or interrupted) reports "interrupted", whatever the system said.
-std::error_code stopped_or(std::error_code code) {
-    if (stop_handler && platform::stop_requested()) return std::make_error_code(std::errc::interrupted);
-    return code;
+std::atomic<bool> stop_flag{false};
+
+// The sockets Ctrl-C wakes, each with whether it has been woken already.
+struct stop_list {
+    std::mutex mutex;
+    std::unordered_map<platform::socket_handle, bool> woken;
+    bool installed = false;
+};
+stop_list& to_wake() {
+    static stop_list list;
+    return list;
+}
+
+// Runs after Ctrl-C, in a thread of its own (see platform::on_ctrl_c).
+void wake_all() {
+    std::lock_guard<std::mutex> lock(to_wake().mutex);
+    for (auto& [handle, woken] : to_wake().woken)
+        if (!std::exchange(woken, true)) platform::wake_blocked_calls(handle);
 }
 }  // namespace
 
-bool is_stop(const error& failure) { return failure.code == std::errc::interrupted && platform::stop_requested(); }
-
-void install_stop_handler() {
-    platform::install_stop_handler();
-    stop_handler = true;
+void stop_on_ctrl_c(socket& s) {
+    std::lock_guard<std::mutex> lock(to_wake().mutex);
+    if (!std::exchange(to_wake().installed, true)) platform::on_ctrl_c(stop_flag, wake_all);
+    bool& woken = to_wake().woken[s.handle_];
+    s.wakes_on_stop_ = true;
+    // Ctrl-C came already (just before a new connection was accepted, say).
+    if (stop_flag && !std::exchange(woken, true)) platform::wake_blocked_calls(s.handle_);
 }
-bool stop_requested() { return platform::stop_requested(); }
+
+bool stop_requested() { return stop_flag; }
+
+// ------------------------------------------------------------------ tracing and calling
+namespace {
+std::atomic<bool> trace_on{false};
+
+// One fputs per line, so lines from several threads never interleave.
+void trace_line(const std::string& line) { std::fputs((line + "\n").c_str(), stderr); }
+
+std::string text_of(platform::socket_handle handle) { return std::to_string(static_cast<long long>(handle)); }
+
+// Every socket call is made here: retried when a signal other than Ctrl-C
+// interrupts it, turned into an error naming the call when it fails, and
+// printed with --trace as "call(args) -> what came of it". `args` and
+// `outcome` put the trace text together only when it is printed.
+template <class Call, class Args, class Outcome>
+result<long long> checked(net::call which, const std::string& where, Call make_call, Args args, Outcome outcome) {
+    long long rc;
+    do {
+        rc = make_call();
+    } while (rc < 0 && platform::last_socket_error() == std::errc::interrupted && !stop_requested());
+    if (rc < 0) {
+        error failure{platform::last_socket_error(), which, where};
+        if (trace_on) trace_line(std::string(call_name(which)) + "(" + args() + ") -> " + describe(failure.code));
+        return failure;
+    }
+    if (trace_on) trace_line(std::string(call_name(which)) + "(" + args() + ") -> " + outcome(rc));
+    return rc;
+}
+
+std::string ok(long long) { return "ok"; }
+std::string bytes(long long n) { return std::to_string(n); }
+
+result<void> done(const result<long long>& r) {
+    if (!r) return r.error();
+    return {};
+}
+}  // namespace
+
+void set_trace(bool on) { trace_on = on; }
 
 // ------------------------------------------------------------------ addresses
 address::address(const sockaddr* raw, platform::address_length length) : length_(length) {
-    std::memcpy(&storage_, raw, static_cast<std::size_t>(length) < sizeof storage_ ? length : sizeof storage_);
+    std::memcpy(&storage_, raw, std::min(static_cast<std::size_t>(length), sizeof storage_));
 }
 
 std::uint16_t address::port() const {
@@ -122,15 +174,7 @@ std::uint16_t address::port() const {
     return 0;
 }
 
-bool address::is_any() const {
-    if (family() == AF_INET)
-        return reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr.s_addr == htonl(INADDR_ANY);
-    if (family() == AF_INET6) {
-        const in6_addr& a = reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr;
-        return std::memcmp(&a, &in6addr_any, sizeof a) == 0;
-    }
-    return false;
-}
+bool address::is_any() const { return host() == "::" || host() == "0.0.0.0"; }
 
 std::string address::host() const {
     char text[NI_MAXHOST] = "?";
@@ -157,36 +201,28 @@ const char* family_name(int family) {
     return "AF_UNSPEC";
 }
 
-namespace {
-const char* type_name(transport kind) { return kind == udp ? "SOCK_DGRAM" : "SOCK_STREAM"; }
-
-std::string join(const std::vector<address>& addresses) {
-    std::string text;
-    for (const address& a : addresses) text += (text.empty() ? "" : ", ") + a.to_string();
-    return text;
-}
-}  // namespace
-
 result<std::vector<address>> resolve(const std::string& host, std::uint16_t port, transport kind) {
     const std::string where = (host.empty() ? "*" : host) + ":" + std::to_string(port);
-    if (std::error_code started = platform::start_network()) return error{started, "WSAStartup", ""};
+    if (std::error_code started = platform::start_network()) return error{started, call::startup};
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = kind == udp ? SOCK_DGRAM : SOCK_STREAM;
     hints.ai_flags = host.empty() ? AI_PASSIVE : 0;
     addrinfo* found = nullptr;
-    const std::string service = std::to_string(port);
-    int rc = ::getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &found);
+    const int rc = ::getaddrinfo(host.empty() ? nullptr : host.c_str(), std::to_string(port).c_str(), &hints, &found);
     if (rc != 0) {
-        error failure{platform::resolver_error(rc), "getaddrinfo", where};
-        trace([&] { return "getaddrinfo(" + where + ") -> " + describe(failure.code); });
+        error failure{platform::resolver_error(rc), call::getaddrinfo, where};
+        if (trace_on) trace_line("getaddrinfo(" + where + ") -> " + failure.code.message());
         return failure;
     }
     std::vector<address> addresses;
-    for (addrinfo* each = found; each != nullptr; each = each->ai_next)
+    std::string text;
+    for (addrinfo* each = found; each != nullptr; each = each->ai_next) {
         addresses.emplace_back(each->ai_addr, static_cast<platform::address_length>(each->ai_addrlen));
+        text += (text.empty() ? "" : ", ") + addresses.back().to_string();
+    }
     ::freeaddrinfo(found);
-    trace([&] { return "getaddrinfo(" + where + ") -> " + join(addresses); });
+    if (trace_on) trace_line("getaddrinfo(" + where + ") -> " + text);
     return addresses;
 }
 
@@ -194,37 +230,32 @@ result<std::vector<address>> resolve(const std::string& host, std::uint16_t port
 socket::~socket() { close(); }
 
 socket::socket(socket&& other) noexcept
-    : handle_(std::exchange(other.handle_, platform::invalid_socket)), kind_(other.kind_), timeout_(other.timeout_) {}
+    : handle_(std::exchange(other.handle_, platform::invalid_socket)),
+      kind_(other.kind_),
+      wakes_on_stop_(std::exchange(other.wakes_on_stop_, false)) {}
 
 socket& socket::operator=(socket&& other) noexcept {
     if (this != &other) {
         close();
         handle_ = std::exchange(other.handle_, platform::invalid_socket);
         kind_ = other.kind_;
-        timeout_ = other.timeout_;
+        wakes_on_stop_ = std::exchange(other.wakes_on_stop_, false);
     }
     return *this;
 }
 
-error socket::failure(const char* call, const std::string& where, std::error_code code) const {
-    return error{code, call, where};
-}
-
 result<socket> socket::create(int family, transport kind) {
-    if (std::error_code started = platform::start_network()) return error{started, "WSAStartup", ""};
-    auto call = [&] { return std::string("socket(") + family_name(family) + ", " + type_name(kind) + ")"; };
-    platform::socket_handle handle = platform::open_socket(family, kind == udp ? SOCK_DGRAM : SOCK_STREAM);
-    if (handle == platform::invalid_socket) {
-        error failure{platform::last_socket_error(), "socket", ""};
-        trace([&] { return call() + " -> " + describe(failure.code); });
-        return failure;
-    }
-    trace([&] { return call() + " -> " + handle_text(handle); });
-    // Ask for errors instead of SIGPIPE (and, on Windows, ignore ICMP noise).
-    if (kind == udp)
-        platform::prepare_datagram(handle);
-    else
-        platform::prepare_stream(handle);
+    if (std::error_code started = platform::start_network()) return error{started, call::startup};
+    platform::socket_handle handle = platform::invalid_socket;
+    result<long long> r = checked(
+        call::socket, "",
+        [&] {
+            handle = platform::open_socket(family, kind == udp ? SOCK_DGRAM : SOCK_STREAM);
+            return handle == platform::invalid_socket ? -1LL : 0LL;
+        },
+        [&] { return std::string(family_name(family)) + (kind == udp ? ", SOCK_DGRAM" : ", SOCK_STREAM"); },
+        [&](long long) { return text_of(handle); });
+    if (!r) return r.error();
     return socket(handle, kind);
 }
 
@@ -233,68 +264,44 @@ result<void> socket::bind(const address& local) {
     if (local.family() == AF_INET6 && local.is_any()) platform::set_dual_stack(handle_);
     // A TCP server can restart at once while old connections linger in TIME_WAIT.
     if (kind_ == tcp) platform::set_reuse_address(handle_);
-    result<void> r;
-    if (platform::bind_socket(handle_, local.raw(), local.length()) != 0)
-        r = failure("bind", local.to_string(), platform::last_socket_error());
-    trace([&] { return "bind(" + handle_text(handle_) + ", " + local.to_string() + ") -> " + outcome(r, "ok"); });
-    return r;
+    return done(checked(
+        call::bind, local.to_string(), [&] { return platform::bind_socket(handle_, local.raw(), local.length()); },
+        [&] { return text_of(handle_) + ", " + local.to_string(); }, ok));
 }
 
 result<void> socket::listen(int backlog) {
-    result<void> r;
-    if (::listen(handle_, backlog) != 0) r = failure("listen", "", platform::last_socket_error());
-    trace(
-        [&] { return "listen(" + handle_text(handle_) + ", " + std::to_string(backlog) + ") -> " + outcome(r, "ok"); });
-    return r;
-}
-
-result<void> socket::wait_readable(const char* call) {
-    // Only where the stop handler cannot wake a blocked call by itself.
-    if (!stop_handler || platform::stop_wakes_blocked_calls()) return {};
-    switch (platform::wait_readable(handle_, timeout_)) {
-        case platform::wait_result::ready: return {};
-        case platform::wait_result::stopped: return failure(call, "", std::make_error_code(std::errc::interrupted));
-        case platform::wait_result::timed_out: return failure(call, "", std::make_error_code(std::errc::timed_out));
-        default: return failure(call, "", platform::last_socket_error());
-    }
+    return done(checked(
+        call::listen, "", [&] { return ::listen(handle_, backlog); },
+        [&] { return text_of(handle_) + ", " + std::to_string(backlog); }, ok));
 }
 
 result<std::pair<socket, address>> socket::accept() {
-    auto call = [&] { return std::string("accept(" + handle_text(handle_) + ")"); };
-    if (result<void> ready = wait_readable("accept"); !ready) {
-        trace([&] { return call() + " -> " + describe(ready.error().code); });
-        return ready.error();
-    }
     address peer;
-    platform::socket_handle accepted = platform::accept_socket(handle_, peer.raw(), &peer.length());
-    if (accepted == platform::invalid_socket) {
-        error e = failure("accept", "", stopped_or(platform::last_socket_error()));
-        trace([&] { return call() + " -> " + describe(e.code); });
-        return e;
-    }
-    trace([&] { return call() + " -> " + handle_text(accepted) + " from " + peer.to_string(); });
-    platform::prepare_stream(accepted);
+    platform::socket_handle accepted = platform::invalid_socket;
+    result<long long> r = checked(
+        call::accept, "",
+        [&] {
+            peer.length() = sizeof(sockaddr_storage);
+            accepted = platform::accept_socket(handle_, peer.raw(), &peer.length());
+            return accepted == platform::invalid_socket ? -1LL : 0LL;
+        },
+        [&] { return text_of(handle_); }, [&](long long) { return text_of(accepted) + " from " + peer.to_string(); });
+    if (!r) return r.error();
     return std::make_pair(socket(accepted, tcp), peer);
 }
 
 result<void> socket::connect(const address& remote) {
-    result<void> r;
-    if (::connect(handle_, remote.raw(), remote.length()) != 0)
-        r = failure("connect", remote.to_string(), platform::last_socket_error());
-    trace([&] { return "connect(" + handle_text(handle_) + ", " + remote.to_string() + ") -> " + outcome(r, "ok"); });
-    return r;
+    return done(checked(
+        call::connect, remote.to_string(), [&] { return ::connect(handle_, remote.raw(), remote.length()); },
+        [&] { return text_of(handle_) + ", " + remote.to_string(); }, ok));
 }
 
 result<std::size_t> socket::send(std::string_view data) {
-    long long sent = platform::send_bytes(handle_, data.data(), data.size());
-    result<std::size_t> r = sent >= 0
-                                ? result<std::size_t>(static_cast<std::size_t>(sent))
-                                : result<std::size_t>(failure("send", "", stopped_or(platform::last_socket_error())));
-    trace([&] {
-        return "send(" + handle_text(handle_) + ", " + std::to_string(data.size()) + " bytes) -> " +
-               outcome(r, r ? std::to_string(r.value()) : "");
-    });
-    return r;
+    result<long long> r = checked(
+        call::send, "", [&] { return platform::send_bytes(handle_, data.data(), data.size()); },
+        [&] { return text_of(handle_) + ", " + std::to_string(data.size()) + " bytes"; }, bytes);
+    if (!r) return r.error();
+    return static_cast<std::size_t>(r.value());
 }
 
 result<void> socket::send_all(std::string_view data) {
@@ -307,130 +314,193 @@ result<void> socket::send_all(std::string_view data) {
     return {};
 }
 
-result<std::size_t> socket::recv(char* buffer, std::size_t size) {
-    auto call = [&] { return std::string("recv(" + handle_text(handle_) + ", " + std::to_string(size) + ")"); };
-    if (result<void> ready = wait_readable("recv"); !ready) {
-        trace([&] { return call() + " -> " + describe(ready.error().code); });
-        return ready.error();
-    }
-    long long got = platform::recv_bytes(handle_, buffer, size);
-    if (got < 0) {
-        error e = failure("recv", "", stopped_or(platform::last_socket_error()));
-        trace([&] { return call() + " -> " + describe(e.code); });
-        return e;
-    }
-    trace([&] {
-        return call() + " -> " + (got == 0 ? std::string("0 bytes (peer closed)") : std::to_string(got) + " bytes");
-    });
-    return static_cast<std::size_t>(got);
+result<void> socket::wait_until(net::call which, deadline until) {
+    // poll() for what is left of the time (none left: a look without waiting).
+    const auto left = std::max(std::chrono::ceil<std::chrono::milliseconds>(until - clock::now()),
+                               std::chrono::milliseconds(0));
+    result<long long> ready = checked(
+        call::poll, "", [&] { return static_cast<long long>(platform::wait_readable(handle_, left)); },
+        [&] { return text_of(handle_) + ", POLLIN, " + std::to_string(left.count()) + " ms"; },
+        [](long long n) { return n > 0 ? std::string("readable") : std::string("nothing"); });
+    if (!ready) return error{ready.error().code, which};
+    if (ready.value() == 0) return error{std::make_error_code(std::errc::timed_out), which};
+    return {};
+}
+
+result<std::size_t> socket::recv(char* buffer, std::size_t size, deadline until) {
+    if (until != no_deadline)
+        if (result<void> ready = wait_until(call::recv, until); !ready) return ready.error();
+    result<long long> r = checked(
+        call::recv, "", [&] { return platform::recv_bytes(handle_, buffer, size); },
+        [&] { return text_of(handle_) + ", " + std::to_string(size); },
+        [](long long n) { return n == 0 ? std::string("0 bytes (peer closed)") : std::to_string(n) + " bytes"; });
+    if (!r) return r.error();
+    return static_cast<std::size_t>(r.value());
 }
 
 result<std::size_t> socket::sendto(std::string_view data, const address& to) {
-    long long sent = platform::send_to(handle_, data.data(), data.size(), to.raw(), to.length());
-    result<std::size_t> r = sent >= 0
-                                ? result<std::size_t>(static_cast<std::size_t>(sent))
-                                : result<std::size_t>(failure("sendto", to.to_string(), platform::last_socket_error()));
-    trace([&] {
-        return "sendto(" + handle_text(handle_) + ", " + std::to_string(data.size()) + " bytes, " + to.to_string() +
-               ") -> " + outcome(r, r ? std::to_string(r.value()) : "");
-    });
-    return r;
+    result<long long> r = checked(
+        call::sendto, to.to_string(),
+        [&] { return platform::send_to(handle_, data.data(), data.size(), to.raw(), to.length()); },
+        [&] { return text_of(handle_) + ", " + std::to_string(data.size()) + " bytes, " + to.to_string(); }, bytes);
+    if (!r) return r.error();
+    return static_cast<std::size_t>(r.value());
 }
 
-result<std::pair<std::size_t, address>> socket::recvfrom(char* buffer, std::size_t size) {
-    auto call = [&] { return std::string("recvfrom(" + handle_text(handle_) + ", " + std::to_string(size) + ")"); };
-    if (result<void> ready = wait_readable("recvfrom"); !ready) {
-        trace([&] { return call() + " -> " + describe(ready.error().code); });
-        return ready.error();
-    }
+result<std::pair<std::size_t, address>> socket::recvfrom(char* buffer, std::size_t size, deadline until) {
+    if (until != no_deadline)
+        if (result<void> ready = wait_until(call::recvfrom, until); !ready) return ready.error();
     address from;
-    long long got = platform::recv_from(handle_, buffer, size, from.raw(), &from.length());
-    // A datagram socket shut down by a stop request returns "0 bytes" from nobody.
-    if (got < 0 || (got == 0 && stop_handler && platform::stop_requested())) {
-        error e = failure("recvfrom", "", stopped_or(platform::last_socket_error()));
-        trace([&] { return call() + " -> " + describe(e.code); });
-        return e;
+    result<long long> r = checked(
+        call::recvfrom, "",
+        [&] {
+            from.length() = sizeof(sockaddr_storage);
+            return platform::recv_from(handle_, buffer, size, from.raw(), &from.length());
+        },
+        [&] { return text_of(handle_) + ", " + std::to_string(size); },
+        [&](long long n) { return std::to_string(n) + " bytes from " + from.to_string(); });
+    if (!r) return r.error();
+    return std::make_pair(static_cast<std::size_t>(r.value()), from);
+}
+
+result<std::string> socket::recv_exactly(std::size_t n, deadline until) {
+    std::string piece(n, '\0');
+    std::size_t have = 0;
+    while (have < n) {
+        result<std::size_t> got = recv(piece.data() + have, n - have, until);
+        if (!got) return got.error();
+        if (got.value() == 0)
+            return error{errc::closed, call::recv, "",
+                         "after " + std::to_string(have) + " of " + std::to_string(n) + " bytes"};
+        have += got.value();
     }
-    trace([&] { return call() + " -> " + std::to_string(got) + " bytes from " + from.to_string(); });
-    return std::make_pair(static_cast<std::size_t>(got), from);
+    return piece;
 }
 
 result<void> socket::shutdown(direction which) {
     const char* how = which == direction::read ? "SHUT_RD" : which == direction::write ? "SHUT_WR" : "SHUT_RDWR";
-    result<void> r;
-    if (platform::shutdown_socket(handle_, which != direction::write, which != direction::read) != 0)
-        r = failure("shutdown", "", platform::last_socket_error());
-    trace([&] { return "shutdown(" + handle_text(handle_) + ", " + how + ") -> " + outcome(r, "ok"); });
-    return r;
+    return done(checked(
+        call::shutdown, "",
+        [&] { return platform::shutdown_socket(handle_, which != direction::write, which != direction::read); },
+        [&] { return text_of(handle_) + ", " + how; }, ok));
 }
 
 void socket::close() {
     if (handle_ == platform::invalid_socket) return;
-    trace([&] { return "close(" + handle_text(handle_) + ")"; });
-    platform::close_socket(handle_);
+    if (trace_on) trace_line("close(" + text_of(handle_) + ")");
+    bool woken_by_stop = false;
+    if (wakes_on_stop_) {  // take it off Ctrl-C's list
+        std::lock_guard<std::mutex> lock(to_wake().mutex);
+        auto it = to_wake().woken.find(handle_);
+        woken_by_stop = it->second;
+        to_wake().woken.erase(it);
+        wakes_on_stop_ = false;
+    }
+    if (woken_by_stop)
+        platform::close_woken_socket(handle_);
+    else
+        platform::close_socket(handle_);
     handle_ = platform::invalid_socket;
 }
 
-result<void> socket::set_timeout(std::chrono::milliseconds timeout) {
-    result<void> r;
-    if (platform::set_receive_timeout(handle_, timeout) != 0)
-        r = failure("setsockopt(SO_RCVTIMEO)", "", platform::last_socket_error());
-    else
-        timeout_ = timeout;
-    trace([&] {
-        return "setsockopt(" + handle_text(handle_) + ", SO_RCVTIMEO, " + std::to_string(timeout.count()) + " ms) -> " +
-               outcome(r, "ok");
-    });
-    return r;
+namespace {
+result<void> option(net::call which, const std::string& args, int rc) {
+    if (rc == 0) {
+        if (trace_on) trace_line("setsockopt(" + args + ") -> ok");
+        return {};
+    }
+    error failure{platform::last_socket_error(), which};
+    if (trace_on) trace_line("setsockopt(" + args + ") -> " + describe(failure.code));
+    return failure;
+}
+}  // namespace
+
+result<void> socket::set_receive_timeout(std::chrono::milliseconds timeout) {
+    return option(call::setsockopt, text_of(handle_) + ", SO_RCVTIMEO, " + std::to_string(timeout.count()) + " ms",
+                  platform::set_receive_timeout(handle_, timeout));
+}
+
+result<void> socket::set_send_timeout(std::chrono::milliseconds timeout) {
+    return option(call::setsockopt, text_of(handle_) + ", SO_SNDTIMEO, " + std::to_string(timeout.count()) + " ms",
+                  platform::set_send_timeout(handle_, timeout));
+}
+
+result<void> socket::reset_on_close() {
+    return option(call::setsockopt, text_of(handle_) + ", SO_LINGER, {1, 0}", platform::set_reset_on_close(handle_));
+}
+
+result<void> socket::set_no_delay() {
+    return option(call::setsockopt, text_of(handle_) + ", TCP_NODELAY", platform::set_no_delay(handle_));
+}
+
+result<void> socket::set_buffer_size(direction which, int bytes) {
+    const bool receive = which == direction::read;
+    return option(call::setsockopt,
+                  text_of(handle_) + (receive ? ", SO_RCVBUF, " : ", SO_SNDBUF, ") + std::to_string(bytes),
+                  platform::set_buffer_size(handle_, receive, bytes));
 }
 
 result<address> socket::local_address() const {
     address local;
     if (::getsockname(handle_, local.raw(), &local.length()) != 0)
-        return error{platform::last_socket_error(), "getsockname", ""};
+        return error{platform::last_socket_error(), call::getsockname};
     return local;
 }
 
+// ------------------------------------------------------------------ line_reader
+result<std::optional<std::string>> line_reader::next(deadline until) {
+    char buffer[4096];
+    std::size_t searched = 0;  // pending_ has no '\n' before this
+    while (true) {
+        const std::size_t end = pending_.find('\n', searched);
+        if (end != std::string::npos) {
+            std::string line = pending_.substr(0, end);
+            pending_.erase(0, end + 1);
+            return std::optional<std::string>(std::move(line));
+        }
+        if (pending_.size() > max_line_)
+            return error{errc::too_long, call::recv, "", "(over " + std::to_string(max_line_) + " bytes)"};
+        searched = pending_.size();
+        result<std::size_t> got = socket_.recv(buffer, sizeof buffer, until);
+        if (!got) return got.error();
+        if (got.value() == 0) {
+            if (pending_.empty()) return std::optional<std::string>();  // closed between two lines
+            return error{errc::closed, call::recv, "", "in the middle of a line"};
+        }
+        pending_.append(buffer, got.value());
+    }
+}
+
+result<std::string> line_reader::exactly(std::size_t n, deadline until) {
+    const std::size_t from_pending = std::min(n, pending_.size());
+    std::string piece = pending_.substr(0, from_pending);
+    pending_.erase(0, from_pending);
+    if (piece.size() == n) return piece;
+    result<std::string> rest = socket_.recv_exactly(n - piece.size(), until);
+    if (!rest) return rest.error();
+    return piece + rest.value();
+}
+
 // ------------------------------------------------------------------ how programs begin
-namespace {
-address any_address(int family, std::uint16_t port) {
-    sockaddr_storage storage{};
-    if (family == AF_INET6) {
-        auto* six = reinterpret_cast<sockaddr_in6*>(&storage);
-        six->sin6_family = AF_INET6;
-        six->sin6_addr = in6addr_any;
-        six->sin6_port = htons(port);
-        return address(reinterpret_cast<sockaddr*>(six), sizeof *six);
-    }
-    auto* four = reinterpret_cast<sockaddr_in*>(&storage);
-    four->sin_family = AF_INET;
-    four->sin_addr.s_addr = htonl(INADDR_ANY);
-    four->sin_port = htons(port);
-    return address(reinterpret_cast<sockaddr*>(four), sizeof *four);
-}
-
-result<socket> bound_socket(transport kind, const address& local) {
-    result<socket> created = socket::create(local.family(), kind);
-    if (!created) return created.error();
-    if (result<void> bound = created->bind(local); !bound) return bound.error();
-    return created;
-}
-}  // namespace
-
 result<socket> server_socket(transport kind, const std::string& host, std::uint16_t port) {
-    if (host.empty() || host == "*") {
-        // All interfaces: one IPv6 socket that also takes IPv4, or plain IPv4
-        // where the system has no IPv6.
-        result<socket> dual = bound_socket(kind, any_address(AF_INET6, port));
-        if (dual || dual.error().call == "bind") return dual;
-        return bound_socket(kind, any_address(AF_INET, port));
-    }
-    result<std::vector<address>> addresses = resolve(host, port, kind);
+    // All interfaces ("" or "*"): getaddrinfo gives "::" and "0.0.0.0". "::"
+    // goes first: one IPv6 socket also takes IPv4 clients where the system
+    // allows it; without IPv6, socket() fails and 0.0.0.0 is next.
+    const bool any = host.empty() || host == "*";
+    result<std::vector<address>> addresses = resolve(any ? "" : host, port, kind);
     if (!addresses) return addresses.error();
-    result<socket> last = error{std::make_error_code(std::errc::address_not_available), "bind", host};
-    for (const address& local : addresses.value()) {
-        last = bound_socket(kind, local);
-        if (last) break;
+    std::vector<address> candidates = addresses.value();
+    if (any)
+        std::stable_partition(candidates.begin(), candidates.end(),
+                              [](const address& a) { return a.family() == AF_INET6; });
+    result<socket> last = error{std::make_error_code(std::errc::address_not_available), call::bind, host};
+    for (const address& local : candidates) {
+        last = socket::create(local.family(), kind);
+        if (!last) continue;
+        result<void> bound = last.value().bind(local);
+        if (bound) return last;
+        last = bound.error();
+        if (any) return last;  // the port is taken (or not ours): another family would not change that
     }
     return last;
 }
@@ -440,14 +510,14 @@ result<socket> connect_to(const std::string& host, std::uint16_t port) {
     // (say ::1, then 127.0.0.1) until one accepts the connection.
     result<std::vector<address>> addresses = resolve(host, port, tcp);
     if (!addresses) return addresses.error();
-    result<socket> last = error{std::make_error_code(std::errc::address_not_available), "connect", host};
+    result<socket> last = error{std::make_error_code(std::errc::address_not_available), call::connect, host};
     for (const address& remote : addresses.value()) {
         result<socket> created = socket::create(remote.family(), tcp);
         if (!created) {
             last = created.error();
             continue;
         }
-        result<void> connected = created->connect(remote);
+        result<void> connected = created.value().connect(remote);
         if (connected) return created;
         last = connected.error();
     }

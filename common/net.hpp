@@ -7,14 +7,19 @@
 //   serverSocket.accept()                 serverSocket.accept()
 //   clientSocket.connect((name, port))    clientSocket.connect(address)
 //   sendto / recvfrom / send / recv       sendto / recvfrom / send / recv
+//   clientSocket.settimeout(1)            clientSocket.set_receive_timeout(1s)
 //   clientSocket.close()                  clientSocket.close() (or let it go out of scope)
 //
-// Every call returns a net::result (see result.hpp) and, with tracing on,
-// prints itself to stderr, e.g. `recvfrom(3, 65536) -> 5 bytes from 127.0.0.1:50512`.
+// Every call returns a net::result (see result.hpp) and, with --trace, prints
+// itself to stderr: `recvfrom(3, 65536) -> 5 bytes from 127.0.0.1:50512`.
+// Beyond the system's calls: send_all, recv_exactly and line_reader (whole
+// pieces of a TCP stream, before a deadline), server_socket and connect_to
+// (how programs begin, IPv4 and IPv6), and stop_on_ctrl_c (how servers end).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,12 +34,26 @@ enum class transport { udp, tcp };
 inline constexpr transport udp = transport::udp;
 inline constexpr transport tcp = transport::tcp;
 
-// The largest payload one UDP datagram can carry over IPv4 (65535 - 8 - 20).
-inline constexpr std::size_t max_datagram = 65507;
+// A receive buffer that holds any UDP datagram: its 16-bit length field
+// allows at most 65,535 - 8 bytes of payload (over IPv4, which also counts
+// its own 20-byte header, 65,507).
+inline constexpr std::size_t datagram_room = 65536;
+
+// Waiting "until" a moment: recv_exactly and line_reader take a deadline
+// for the whole piece, however many recv() calls it takes.
+using clock = std::chrono::steady_clock;
+using deadline = clock::time_point;
+inline constexpr deadline no_deadline = deadline::max();
 
 // --trace: print every socket call, its arguments and its result to stderr.
 void set_trace(bool on);
-bool tracing();
+
+// The errors of the wrapper's own (a std::error_code of category "net").
+enum class errc {
+    closed = 1,  // the peer closed the stream before the whole piece came
+    too_long,    // a line longer than the reader's limit
+};
+std::error_code make_error_code(errc e);
 
 // An IPv4 or IPv6 address with a port, as getaddrinfo() and recvfrom() give it.
 class address {
@@ -84,32 +103,67 @@ public:
     result<void> connect(const address& remote);
 
     result<std::size_t> send(std::string_view data);
-    result<void> send_all(std::string_view data);   // send() until every byte is gone
-    // recv(): up to buffer.size() bytes; 0 means the peer closed its side.
-    result<std::size_t> recv(char* buffer, std::size_t size);
+    result<void> send_all(std::string_view data);  // send() until every byte is gone
+    // recv(): up to `size` bytes; 0 means the peer closed its side.
+    result<std::size_t> recv(char* buffer, std::size_t size, deadline until = no_deadline);
     result<std::size_t> sendto(std::string_view data, const address& to);
-    result<std::pair<std::size_t, address>> recvfrom(char* buffer, std::size_t size);
+    result<std::pair<std::size_t, address>> recvfrom(char* buffer, std::size_t size, deadline until = no_deadline);
+    // With a deadline, recv and recvfrom fail with timed_out when nothing
+    // came before it (a deadline already past: when nothing is there now).
+
+    // recv() until exactly n bytes have come (never more: what follows stays
+    // in the stream). Fails with errc::closed if the peer closes first, or
+    // timed_out if the deadline passes first.
+    result<std::string> recv_exactly(std::size_t n, deadline until = no_deadline);
 
     enum class direction { read, write, both };
     result<void> shutdown(direction which);
     void close();
+    // From now on close() resets the connection (SO_LINGER {1, 0}): the peer
+    // gets RST, not an orderly end, and whatever is unsent is dropped.
+    result<void> reset_on_close();
 
-    // recv/recvfrom/accept fail with std::errc::timed_out after this long.
-    result<void> set_timeout(std::chrono::milliseconds timeout);
+    // Calls that wait fail with std::errc::timed_out after this long
+    // (0: wait for ever, the default): recv/recvfrom/accept, and send/connect.
+    result<void> set_receive_timeout(std::chrono::milliseconds timeout);
+    result<void> set_send_timeout(std::chrono::milliseconds timeout);
+    result<void> set_no_delay();  // TCP_NODELAY: each send() leaves at once
+    // The system's buffer for this direction (SO_RCVBUF for read, SO_SNDBUF for write).
+    result<void> set_buffer_size(direction which, int bytes);
     result<address> local_address() const;
 
     bool is_open() const { return handle_ != platform::invalid_socket; }
+    // The system's own handle, for a lab that calls poll() itself.
     platform::socket_handle handle() const { return handle_; }
     transport kind() const { return kind_; }
 
 private:
+    friend void stop_on_ctrl_c(socket& s);
     socket(platform::socket_handle handle, transport kind) : handle_(handle), kind_(kind) {}
-    net::error failure(const char* call, const std::string& where, std::error_code code) const;
-    result<void> wait_readable(const char* call);
+    result<void> wait_until(net::call which, deadline until);
 
     platform::socket_handle handle_ = platform::invalid_socket;
     transport kind_ = transport::tcp;
-    std::chrono::milliseconds timeout_{-1};
+    bool wakes_on_stop_ = false;  // named with stop_on_ctrl_c
+};
+
+// Reads a TCP stream line by line: one recv() may bring half a line or
+// several, so the bytes after a '\n' wait here for the next call.
+class line_reader {
+public:
+    explicit line_reader(socket& s, std::size_t max_line = 1 << 20) : socket_(s), max_line_(max_line) {}
+
+    // The next line, without its '\n'. Nothing when the peer closed between
+    // two lines; errc::closed when it closed in the middle of one; too_long
+    // past max_line bytes; timed_out after the deadline.
+    result<std::optional<std::string>> next(deadline until = no_deadline);
+    // Exactly n bytes, starting with those already read past the last line.
+    result<std::string> exactly(std::size_t n, deadline until = no_deadline);
+
+private:
+    socket& socket_;
+    std::size_t max_line_;
+    std::string pending_;  // received, not yet handed out
 };
 
 // The two ways the lecture's programs begin, with the plumbing every real
@@ -121,15 +175,14 @@ result<socket> server_socket(transport kind, const std::string& host, std::uint1
 // connect_to: socket() + connect() to the first address of host that answers.
 result<socket> connect_to(const std::string& host, std::uint16_t port);
 
-// Stop signals: after install_stop_handler(), SIGINT/SIGTERM (Ctrl-C) make the
-// blocked accept/recv/recvfrom/send of the thread that installed it (the
-// main thread) return an error with std::errc::interrupted (is_stop() says
-// so). Other threads are not interrupted: the main thread ends them, e.g. by
-// shutting down their sockets (see tcp_server/registry.cpp); a thread that
-// should leave the signals to the main thread calls
-// platform::keep_stop_signals_away() first.
-void install_stop_handler();
+// How a server ends: after stop_on_ctrl_c(s), Ctrl-C (SIGINT, SIGTERM) sets
+// one flag and wakes every call blocked on s (and every later one), so that
+// the program sees stop_requested() and ends. Name every socket a thread
+// waits on; closing one takes it off the list.
+void stop_on_ctrl_c(socket& s);
 bool stop_requested();
-bool is_stop(const net::error& failure);
 
 }  // namespace net
+
+template <>
+struct std::is_error_code_enum<net::errc> : std::true_type {};

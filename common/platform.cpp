@@ -1,9 +1,9 @@
 // platform.cpp - POSIX and Winsock implementations of platform.hpp.
 #include "platform.hpp"
 
-#include <atomic>
+#include <algorithm>
 #include <cerrno>
-#include <cstdio>
+#include <thread>
 
 #ifdef _WIN32
 #include <fcntl.h>
@@ -15,6 +15,8 @@
 #define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
 #endif
 #else
+#include <fcntl.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/time.h>
@@ -25,15 +27,31 @@
 
 namespace platform {
 
+// The differences that are only a word.
 namespace {
-std::atomic<bool> stop_flag{false};
-std::atomic<bool> stop_handler_installed{false};
-}  // namespace
+#ifdef _WIN32
+using io_size = int;           // Winsock counts bytes in int
+constexpr int send_flags = 0;  // Winsock has no SIGPIPE
+constexpr int shut[] = {SD_RECEIVE, SD_SEND, SD_BOTH};
+int poll_one(pollfd* watched, int ms) { return ::WSAPoll(watched, 1, ms); }
+#else
+using io_size = std::size_t;
+#ifdef MSG_NOSIGNAL
+constexpr int send_flags = MSG_NOSIGNAL;  // a closed peer gives EPIPE, not a fatal SIGPIPE
+#else
+constexpr int send_flags = 0;  // macOS: SO_NOSIGPIPE is set on the socket instead
+#endif
+constexpr int shut[] = {SHUT_RD, SHUT_WR, SHUT_RDWR};
+int poll_one(pollfd* watched, int ms) { return ::poll(watched, 1, ms); }
+#endif
 
-bool stop_requested() { return stop_flag.load(); }
+io_size clamp(std::size_t size) { return static_cast<io_size>(std::min<std::size_t>(size, 0x7fffffff)); }
 
-// ---------------------------------------------------------------- resolver errors
-namespace {
+template <class Value>
+int set(socket_handle handle, int level, int name, const Value& value) {
+    return ::setsockopt(handle, level, name, reinterpret_cast<const char*>(&value), sizeof value);
+}
+
 class resolver_category_impl : public std::error_category {
 public:
     const char* name() const noexcept override { return "resolver"; }
@@ -46,11 +64,57 @@ public:
         }
     }
 };
+
+std::error_code resolver(resolver_errc e) { return {static_cast<int>(e), resolver_category()}; }
+
+std::atomic<bool>* stop_flag = nullptr;
+void (*wake_handler)() = nullptr;
 }  // namespace
 
 const std::error_category& resolver_category() {
     static resolver_category_impl category;
     return category;
+}
+
+// ---------------------------------------------------------------- the same everywhere
+socket_handle accept_socket(socket_handle handle, sockaddr* peer, address_length* length) {
+#ifdef __linux__
+    return ::accept4(handle, peer, length, SOCK_CLOEXEC);  // do not leak into programs we start
+#else
+    return ::accept(handle, peer, length);
+#endif
+}
+int shutdown_socket(socket_handle handle, bool read, bool write) {
+    return ::shutdown(handle, shut[read && write ? 2 : read ? 0 : 1]);
+}
+long long send_bytes(socket_handle handle, const char* data, std::size_t size) {
+    return ::send(handle, data, clamp(size), send_flags);
+}
+long long recv_bytes(socket_handle handle, char* data, std::size_t size) {
+    return ::recv(handle, data, clamp(size), 0);
+}
+long long send_to(socket_handle handle, const char* data, std::size_t size, const sockaddr* to,
+                  address_length to_length) {
+    return ::sendto(handle, data, clamp(size), send_flags, to, to_length);
+}
+long long recv_from(socket_handle handle, char* data, std::size_t size, sockaddr* from, address_length* from_length) {
+    return ::recvfrom(handle, data, clamp(size), 0, from, from_length);
+}
+int wait_readable(socket_handle handle, std::chrono::milliseconds wait) {
+    pollfd watched{handle, POLLIN, 0};
+    return poll_one(&watched, static_cast<int>(wait.count()));
+}
+
+int set_no_delay(socket_handle handle) { return set(handle, IPPROTO_TCP, TCP_NODELAY, 1); }
+int set_dual_stack(socket_handle handle) { return set(handle, IPPROTO_IPV6, IPV6_V6ONLY, 0); }
+int set_buffer_size(socket_handle handle, bool receive, int bytes) {
+    return set(handle, SOL_SOCKET, receive ? SO_RCVBUF : SO_SNDBUF, bytes);
+}
+int set_reset_on_close(socket_handle handle) {
+    linger abort_on_close{};
+    abort_on_close.l_onoff = 1;  // linger, for 0 seconds: drop what is unsent and send RST
+    abort_on_close.l_linger = 0;
+    return set(handle, SOL_SOCKET, SO_LINGER, abort_on_close);
 }
 
 #ifdef _WIN32
@@ -72,11 +136,6 @@ struct winsock_guard {
     }
 };
 
-// The stop "pipe": a loopback UDP socket that the Ctrl-C handler sends one
-// datagram to. It is never read, so it stays readable and wakes every wait.
-socket_handle stop_socket = INVALID_SOCKET;
-sockaddr_in stop_address{};
-
 std::errc from_wsa(int code) {
     switch (code) {
         case WSAECONNREFUSED: return std::errc::connection_refused;
@@ -91,6 +150,7 @@ std::errc from_wsa(int code) {
         case WSAEAFNOSUPPORT: return std::errc::address_family_not_supported;
         case WSAEACCES: return std::errc::permission_denied;
         case WSAEINTR: return std::errc::interrupted;
+        case WSA_OPERATION_ABORTED: return std::errc::interrupted;  // a woken call
         case WSAEINVAL: return std::errc::invalid_argument;
         case WSAEMSGSIZE: return std::errc::message_size;
         case WSAENOTCONN: return std::errc::not_connected;
@@ -103,12 +163,12 @@ std::errc from_wsa(int code) {
     }
 }
 
+// Windows calls this in a thread of its own.
 BOOL WINAPI on_console_event(DWORD event) {
-    if (event == CTRL_C_EVENT || event == CTRL_BREAK_EVENT || event == CTRL_CLOSE_EVENT) {
-        request_stop();
-        return TRUE;
-    }
-    return FALSE;
+    if (event != CTRL_C_EVENT && event != CTRL_BREAK_EVENT && event != CTRL_CLOSE_EVENT) return FALSE;
+    *stop_flag = true;
+    wake_handler();
+    return TRUE;
 }
 }  // namespace
 
@@ -122,16 +182,27 @@ std::error_code last_socket_error() { return std::make_error_code(from_wsa(WSAGe
 
 std::error_code resolver_error(int code) {
     switch (code) {
-        case WSAHOST_NOT_FOUND: return {static_cast<int>(resolver_errc::host_not_found), resolver_category()};
-        case WSATRY_AGAIN: return {static_cast<int>(resolver_errc::try_again), resolver_category()};
-        case WSANO_DATA: return {static_cast<int>(resolver_errc::no_address), resolver_category()};
-        default: return {static_cast<int>(resolver_errc::other), resolver_category()};
+        case WSAHOST_NOT_FOUND: return resolver(resolver_errc::host_not_found);
+        case WSATRY_AGAIN: return resolver(resolver_errc::try_again);
+        case WSANO_DATA: return resolver(resolver_errc::no_address);
+        default: return resolver(resolver_errc::other);
     }
 }
 
-socket_handle open_socket(int family, int type) { return ::socket(family, type, 0); }
-socket_handle accept_socket(socket_handle handle, sockaddr* peer, address_length* length) {
-    return ::accept(handle, peer, length);
+// On Windows SO_REUSEADDR would let a second server steal the port;
+// SO_EXCLUSIVEADDRUSE gives the POSIX behaviour: "address in use".
+int set_reuse_address(socket_handle handle) { return set(handle, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, TRUE); }
+
+socket_handle open_socket(int family, int type) {
+    socket_handle handle = ::socket(family, type, 0);
+    if (handle == INVALID_SOCKET || type != SOCK_DGRAM) return handle;
+    // Without this, an ICMP "port unreachable" caused by one client makes the
+    // server's next recvfrom() fail with WSAECONNRESET.
+    BOOL off = FALSE;
+    DWORD returned = 0;
+    ::WSAIoctl(handle, SIO_UDP_CONNRESET, &off, sizeof off, nullptr, 0, &returned, nullptr, nullptr);
+    set_reuse_address(handle);  // a second UDP server on the port: "address in use", as on POSIX
+    return handle;
 }
 int bind_socket(socket_handle handle, const sockaddr* address, address_length length) {
     int rc = ::bind(handle, address, length);
@@ -141,85 +212,24 @@ int bind_socket(socket_handle handle, const sockaddr* address, address_length le
     return rc;
 }
 int close_socket(socket_handle handle) { return ::closesocket(handle); }
-int shutdown_socket(socket_handle handle, bool read, bool write) {
-    return ::shutdown(handle, read && write ? SD_BOTH : read ? SD_RECEIVE : SD_SEND);
-}
 
-namespace {
-int clamp(std::size_t size) { return size > 0x7fffffff ? 0x7fffffff : static_cast<int>(size); }
-}  // namespace
-
-long long send_bytes(socket_handle handle, const char* data, std::size_t size) {
-    return ::send(handle, data, clamp(size), 0);
-}
-long long recv_bytes(socket_handle handle, char* data, std::size_t size) {
-    return ::recv(handle, data, clamp(size), 0);
-}
-long long send_to(socket_handle handle, const char* data, std::size_t size, const sockaddr* to,
-                  address_length to_length) {
-    return ::sendto(handle, data, clamp(size), 0, to, to_length);
-}
-long long recv_from(socket_handle handle, char* data, std::size_t size, sockaddr* from, address_length* from_length) {
-    return ::recvfrom(handle, data, clamp(size), 0, from, from_length);
-}
-
+// Winsock wants a DWORD of milliseconds.
 int set_receive_timeout(socket_handle handle, std::chrono::milliseconds timeout) {
-    DWORD ms = static_cast<DWORD>(timeout.count());  // Winsock wants a DWORD of milliseconds
-    return ::setsockopt(handle, SOL_SOCKET, SO_RCVTIMEO, reinterpret_cast<const char*>(&ms), sizeof ms);
+    return set(handle, SOL_SOCKET, SO_RCVTIMEO, static_cast<DWORD>(timeout.count()));
 }
-int set_dual_stack(socket_handle handle) {
-    DWORD off = 0;
-    return ::setsockopt(handle, IPPROTO_IPV6, IPV6_V6ONLY, reinterpret_cast<const char*>(&off), sizeof off);
-}
-int set_reuse_address(socket_handle handle) {
-    // On Windows SO_REUSEADDR would let a second server steal the port;
-    // SO_EXCLUSIVEADDRUSE gives the POSIX behaviour: "address in use".
-    BOOL on = TRUE;
-    return ::setsockopt(handle, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, reinterpret_cast<const char*>(&on), sizeof on);
-}
-int prepare_stream(socket_handle) { return 0; }  // Winsock has no SIGPIPE
-int prepare_datagram(socket_handle handle) {
-    // Without this, an ICMP "port unreachable" caused by one client makes the
-    // server's next recvfrom() fail with WSAECONNRESET.
-    BOOL off = FALSE;
-    DWORD returned = 0;
-    if (::WSAIoctl(handle, SIO_UDP_CONNRESET, &off, sizeof off, nullptr, 0, &returned, nullptr, nullptr) != 0)
-        return -1;
-    return set_reuse_address(handle);
+int set_send_timeout(socket_handle handle, std::chrono::milliseconds timeout) {
+    return set(handle, SOL_SOCKET, SO_SNDTIMEO, static_cast<DWORD>(timeout.count()));
 }
 
-void install_stop_handler() {
-    if (stop_handler_installed.exchange(true)) return;
-    start_network();
-    stop_socket = ::socket(AF_INET, SOCK_DGRAM, 0);
-    stop_address.sin_family = AF_INET;
-    stop_address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(stop_socket, reinterpret_cast<sockaddr*>(&stop_address), sizeof stop_address);
-    int length = sizeof stop_address;
-    ::getsockname(stop_socket, reinterpret_cast<sockaddr*>(&stop_address), &length);
+void on_ctrl_c(std::atomic<bool>& stop, void (*wake)()) {
+    stop_flag = &stop;
+    wake_handler = wake;
     SetConsoleCtrlHandler(on_console_event, TRUE);
 }
-
-bool stop_wakes_blocked_calls() { return false; }
-void keep_stop_signals_away() {}  // the console handler has a thread of its own
-
-void request_stop() {
-    stop_flag = true;
-    if (stop_socket != INVALID_SOCKET) {
-        char wake = 1;
-        ::sendto(stop_socket, &wake, 1, 0, reinterpret_cast<sockaddr*>(&stop_address), sizeof stop_address);
-    }
-}
-
-wait_result wait_readable(socket_handle handle, std::chrono::milliseconds timeout) {
-    WSAPOLLFD fds[2] = {{handle, POLLRDNORM, 0}, {stop_socket, POLLRDNORM, 0}};
-    ULONG count = stop_socket != INVALID_SOCKET ? 2 : 1;
-    int rc = ::WSAPoll(fds, count, timeout.count() < 0 ? -1 : static_cast<INT>(timeout.count()));
-    if (stop_requested()) return wait_result::stopped;
-    if (rc < 0) return wait_result::failed;
-    if (rc == 0) return wait_result::timed_out;
-    return wait_result::ready;
-}
+// Winsock's shutdown() does not wake a blocked accept() or recvfrom();
+// closing the socket does, and makes every later call on it fail at once.
+void wake_blocked_calls(socket_handle handle) { ::closesocket(handle); }
+void close_woken_socket(socket_handle) {}
 
 bool stdin_is_terminal() { return _isatty(_fileno(stdin)) != 0; }
 void prepare_stdio() {
@@ -255,19 +265,29 @@ std::vector<std::string> arguments_utf8(int argc, char* argv[]) {
 const socket_handle invalid_socket = -1;
 
 namespace {
-// The socket the stopping thread (the one that installed the handler) is
-// blocked on right now, or -1. Only that thread receives the stop signals.
-std::atomic<int> blocked_handle{-1};
-pthread_t stopping_thread;
+int set_option_ms(socket_handle handle, int name, std::chrono::milliseconds timeout) {
+    timeval tv{};
+    tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+    tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
+    return set(handle, SOL_SOCKET, name, tv);
+}
+
+// A signal handler may do very little: set the flag, and wake the thread
+// below by writing to a pipe (the "self-pipe").
+int wake_pipe[2] = {-1, -1};
 
 void on_stop_signal(int) {
-    const int saved = errno;
-    request_stop();
-    // shutdown() is safe in a signal handler: it makes the blocked accept,
-    // recv or recvfrom return at once, whatever instant the signal came.
-    const int handle = blocked_handle.load();
-    if (handle >= 0) ::shutdown(handle, SHUT_RDWR);
+    const int saved = errno;  // the interrupted code may be about to read errno
+    *stop_flag = true;
+    const char any = 1;
+    (void)!::write(wake_pipe[1], &any, 1);
     errno = saved;
+}
+
+void wake_when_signalled() {
+    char any;
+    while (true)
+        if (::read(wake_pipe[0], &any, 1) == 1) wake_handler();
 }
 }  // namespace
 
@@ -275,7 +295,7 @@ std::error_code start_network() { return {}; }
 
 std::error_code last_socket_error() {
     int code = errno;
-    // A receive timeout (SO_RCVTIMEO) shows up as "would block".
+    // A receive or send timeout (SO_RCVTIMEO, SO_SNDTIMEO) shows up as "would block".
     if (code == EAGAIN || code == EWOULDBLOCK) code = ETIMEDOUT;
     return {code, std::generic_category()};
 }
@@ -286,151 +306,69 @@ std::error_code resolver_error(int code) {
 #ifdef EAI_NODATA
         case EAI_NODATA:
 #endif
-        case EAI_FAIL: return {static_cast<int>(resolver_errc::host_not_found), resolver_category()};
-        case EAI_AGAIN: return {static_cast<int>(resolver_errc::try_again), resolver_category()};
+        case EAI_FAIL: return resolver(resolver_errc::host_not_found);
+        case EAI_AGAIN: return resolver(resolver_errc::try_again);
         case EAI_FAMILY:
 #ifdef EAI_ADDRFAMILY
         case EAI_ADDRFAMILY:
 #endif
-            return {static_cast<int>(resolver_errc::no_address), resolver_category()};
-        default: return {static_cast<int>(resolver_errc::other), resolver_category()};
+            return resolver(resolver_errc::no_address);
+        default: return resolver(resolver_errc::other);
     }
 }
+
+// Lets a restarted server bind at once although old connections linger in
+// TIME_WAIT. (On POSIX it does not let two servers share a TCP port.)
+int set_reuse_address(socket_handle handle) { return set(handle, SOL_SOCKET, SO_REUSEADDR, 1); }
 
 socket_handle open_socket(int family, int type) {
 #ifdef SOCK_CLOEXEC
     type |= SOCK_CLOEXEC;  // do not leak sockets into programs we start
 #endif
-    return ::socket(family, type, 0);
+    socket_handle handle = ::socket(family, type, 0);
+#ifdef SO_NOSIGPIPE
+    if (handle >= 0) set(handle, SOL_SOCKET, SO_NOSIGPIPE, 1);
+#endif
+    return handle;
 }
 int bind_socket(socket_handle handle, const sockaddr* address, address_length length) {
     return ::bind(handle, address, length);
 }
 int close_socket(socket_handle handle) { return ::close(handle); }
-int shutdown_socket(socket_handle handle, bool read, bool write) {
-    return ::shutdown(handle, read && write ? SHUT_RDWR : read ? SHUT_RD : SHUT_WR);
-}
-
-namespace {
-#ifdef MSG_NOSIGNAL
-constexpr int send_flags = MSG_NOSIGNAL;  // a closed peer gives EPIPE, not a fatal SIGPIPE
-#else
-constexpr int send_flags = 0;  // macOS: SO_NOSIGPIPE is set on the socket instead
-#endif
-
-// A signal arriving during a call makes it fail with EINTR: just try again.
-template <class Call>
-long long retry_on_interrupt(Call call) {
-    long long result;
-    do {
-        result = call();
-    } while (result < 0 && errno == EINTR && !stop_requested());
-    return result;
-}
-
-// A call that may block, made so that a stop request ends it: the handle is
-// announced before the stop flag is checked, so a signal arriving at any
-// moment either is seen here or shuts the socket down under the call.
-template <class Call>
-long long stoppable(socket_handle handle, Call call) {
-    if (!stop_handler_installed || !pthread_equal(pthread_self(), stopping_thread)) return retry_on_interrupt(call);
-    blocked_handle.store(handle);
-    long long result;
-    if (stop_requested()) {
-        errno = EINTR;
-        result = -1;
-    } else {
-        result = retry_on_interrupt(call);
-    }
-    blocked_handle.store(-1);
-    return result;
-}
-
-int no_sigpipe(socket_handle handle) {
-#ifdef SO_NOSIGPIPE
-    int on = 1;
-    return ::setsockopt(handle, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on);
-#else
-    (void)handle;
-    return 0;
-#endif
-}
-}  // namespace
-
-socket_handle accept_socket(socket_handle handle, sockaddr* peer, address_length* length) {
-    return static_cast<socket_handle>(stoppable(handle, [&] { return ::accept(handle, peer, length); }));
-}
-long long send_bytes(socket_handle handle, const char* data, std::size_t size) {
-    return stoppable(handle, [&] { return ::send(handle, data, size, send_flags); });
-}
-long long recv_bytes(socket_handle handle, char* data, std::size_t size) {
-    return stoppable(handle, [&] { return ::recv(handle, data, size, 0); });
-}
-long long send_to(socket_handle handle, const char* data, std::size_t size, const sockaddr* to,
-                  address_length to_length) {
-    return retry_on_interrupt([&] { return ::sendto(handle, data, size, send_flags, to, to_length); });
-}
-long long recv_from(socket_handle handle, char* data, std::size_t size, sockaddr* from, address_length* from_length) {
-    return stoppable(handle, [&] { return ::recvfrom(handle, data, size, 0, from, from_length); });
-}
 
 int set_receive_timeout(socket_handle handle, std::chrono::milliseconds timeout) {
-    timeval tv{};
-    tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
-    tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
-    return ::setsockopt(handle, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return set_option_ms(handle, SO_RCVTIMEO, timeout);
 }
-int set_dual_stack(socket_handle handle) {
-    int off = 0;
-    return ::setsockopt(handle, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+int set_send_timeout(socket_handle handle, std::chrono::milliseconds timeout) {
+    return set_option_ms(handle, SO_SNDTIMEO, timeout);
 }
-int set_reuse_address(socket_handle handle) {
-    // Lets a restarted server bind at once although old connections linger in
-    // TIME_WAIT. (On POSIX it does not let two servers share a TCP port.)
-    int on = 1;
-    return ::setsockopt(handle, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-}
-int prepare_stream(socket_handle handle) { return no_sigpipe(handle); }
-int prepare_datagram(socket_handle handle) { return no_sigpipe(handle); }
 
-void install_stop_handler() {
-    if (stop_handler_installed.exchange(true)) return;
-    stopping_thread = pthread_self();
+void on_ctrl_c(std::atomic<bool>& stop, void (*wake)()) {
+    stop_flag = &stop;
+    wake_handler = wake;
+    if (::pipe(wake_pipe) != 0) return;  // no pipe: Ctrl-C ends the program the default way
+    ::fcntl(wake_pipe[0], F_SETFD, FD_CLOEXEC);
+    ::fcntl(wake_pipe[1], F_SETFD, FD_CLOEXEC);
+    // The waking thread blocks the signals, so that they go to a thread the
+    // program runs: a blocked send() of a one-thread server then returns EINTR.
+    sigset_t signals, before;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, &before);
+    std::thread(wake_when_signalled).detach();
+    pthread_sigmask(SIG_SETMASK, &before, nullptr);
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = 0;  // no SA_RESTART: a blocked call returns and sees the stop
+    action.sa_flags = 0;  // no SA_RESTART: a call the signal interrupts returns EINTR
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
 }
-
-bool stop_wakes_blocked_calls() { return true; }
-
-void keep_stop_signals_away() {
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-}
-
-void request_stop() { stop_flag = true; }  // the handler then wakes the blocked call itself
-
-// Not needed for stopping here (see stop_wakes_blocked_calls): a plain wait
-// for data, which a stop signal interrupts.
-wait_result wait_readable(socket_handle handle, std::chrono::milliseconds timeout) {
-    pollfd fds[1] = {{handle, POLLIN, 0}};
-    const nfds_t count = 1;
-    int ms = timeout.count() < 0 ? -1 : static_cast<int>(timeout.count());
-    int rc;
-    do {
-        rc = ::poll(fds, count, ms);
-    } while (rc < 0 && errno == EINTR && !stop_requested());
-    if (stop_requested()) return wait_result::stopped;
-    if (rc < 0) return wait_result::failed;
-    if (rc == 0) return wait_result::timed_out;
-    return wait_result::ready;
-}
+// shutdown() for reading sends nothing: a blocked accept(), recv() or
+// recvfrom() returns at once, and so does every later one.
+void wake_blocked_calls(socket_handle handle) { ::shutdown(handle, SHUT_RD); }
+void close_woken_socket(socket_handle handle) { ::close(handle); }
 
 bool stdin_is_terminal() { return ::isatty(STDIN_FILENO) != 0; }
 void prepare_stdio() {}

@@ -2,14 +2,14 @@
 //
 // POSIX sockets and Winsock differ in small, annoying ways: the type of a
 // socket, how to close it, where the error code lives, how a timeout is
-// passed, how SIGPIPE and Ctrl-C are handled. Every one of those differences
-// is hidden behind the free functions below, so nothing else in the project
-// needs an #ifdef.
+// passed, SIGPIPE, Ctrl-C. Each difference is one small free function here
+// (the way cpp-httplib's `detail` helpers do it), so nothing else in the
+// project needs an #ifdef.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
-#include <cstdint>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -43,55 +43,55 @@ extern const socket_handle invalid_socket;
 std::error_code start_network();
 
 // The error of the socket call that just failed, as a portable std::errc
-// value (errno on POSIX, WSAGetLastError() mapped to its POSIX twin on Windows).
+// value (errno on POSIX, WSAGetLastError() mapped to its POSIX twin on
+// Windows). A receive or send timeout is std::errc::timed_out.
 std::error_code last_socket_error();
-// The error of a failed getaddrinfo() call.
+// The error of a failed getaddrinfo() call, in a category of its own.
 std::error_code resolver_error(int code);
-// The category of resolver errors, so callers can recognise "host not found".
 const std::error_category& resolver_category();
 enum class resolver_errc { host_not_found = 1, try_again, no_address, other };
 
+// The calls whose spelling differs. Each returns what the system call
+// returns (a handle, a byte count, 0), or -1 / invalid_socket with
+// last_socket_error() set. Byte counts are long long: Winsock takes int
+// lengths, POSIX size_t.
+// open_socket also prepares the socket for a program: close-on-exec, no
+// SIGPIPE, and on Windows a UDP socket that an ICMP "port unreachable" does
+// not break and whose port nobody else can take.
 socket_handle open_socket(int family, int type);
 socket_handle accept_socket(socket_handle handle, sockaddr* peer, address_length* length);
 int bind_socket(socket_handle handle, const sockaddr* address, address_length length);
 int close_socket(socket_handle handle);
 int shutdown_socket(socket_handle handle, bool read, bool write);
-
-// Byte-count wrappers: Winsock takes int lengths, POSIX takes size_t. The
-// result is the byte count, or -1 with last_socket_error() set.
 long long send_bytes(socket_handle handle, const char* data, std::size_t size);
 long long recv_bytes(socket_handle handle, char* data, std::size_t size);
-long long send_to(socket_handle handle, const char* data, std::size_t size,
-                  const sockaddr* to, address_length to_length);
-long long recv_from(socket_handle handle, char* data, std::size_t size,
-                    sockaddr* from, address_length* from_length);
+long long send_to(socket_handle handle, const char* data, std::size_t size, const sockaddr* to,
+                  address_length to_length);
+long long recv_from(socket_handle handle, char* data, std::size_t size, sockaddr* from, address_length* from_length);
+// poll(): waits at most `wait` (0: not at all) until a recv(), recvfrom()
+// or accept() would not block. 1 if so, 0 if the wait ended first, -1 on error.
+int wait_readable(socket_handle handle, std::chrono::milliseconds wait);
 
-// Socket options whose spelling differs between systems.
-int set_receive_timeout(socket_handle handle, std::chrono::milliseconds timeout);
-int set_dual_stack(socket_handle handle);       // IPV6_V6ONLY off
-int set_reuse_address(socket_handle handle);    // restart a server at once
-int prepare_stream(socket_handle handle);       // no SIGPIPE
-int prepare_datagram(socket_handle handle);     // no SIGPIPE; ICMP errors ignored
+// Socket options whose spelling differs. 0 on success, like setsockopt().
+int set_receive_timeout(socket_handle handle, std::chrono::milliseconds timeout);  // 0: none
+int set_send_timeout(socket_handle handle, std::chrono::milliseconds timeout);     // 0: none
+int set_dual_stack(socket_handle handle);      // IPV6_V6ONLY off
+int set_reuse_address(socket_handle handle);   // restart a server at once, never share its port
+int set_reset_on_close(socket_handle handle);  // SO_LINGER {1, 0}: close() sends RST
+int set_no_delay(socket_handle handle);        // TCP_NODELAY: no waiting to fill a segment
+int set_buffer_size(socket_handle handle, bool receive, int bytes);  // SO_RCVBUF or SO_SNDBUF
 
-// Stopping. A server asks to be told about Ctrl-C / SIGINT / SIGTERM. From then
-// on a blocking accept/recv/recvfrom/send in the thread that asked returns
-// (failing, with stop_requested() true) when a stop is requested:
-//  - POSIX: the signal handler shuts down the socket that thread is blocked
-//    on (threads started later keep the signals away: see below);
-//  - Windows: the wait_readable() below watches a stop socket as well.
-void install_stop_handler();
-bool stop_requested();
-void request_stop();  // as if Ctrl-C had been pressed
-// True where the stop handler itself wakes a blocked call (POSIX); false
-// where the caller must wait_readable() first (Windows).
-bool stop_wakes_blocked_calls();
-// Called first thing in a worker thread of a server: the stop signals go to
-// the main thread, which then shuts the workers down in order.
-void keep_stop_signals_away();
-enum class wait_result { ready, timed_out, stopped, failed };
-// Waits until the socket has something to read (or a connection to accept).
-// A negative timeout waits for ever.
-wait_result wait_readable(socket_handle handle, std::chrono::milliseconds timeout);
+// Ctrl-C. From now on SIGINT and SIGTERM (POSIX), or Ctrl-C, Ctrl-Break and
+// closing the console (Windows), set `stop` and then call wake() in a thread
+// of its own (so it may lock a mutex, which a signal handler may not).
+void on_ctrl_c(std::atomic<bool>& stop, void (*wake)());
+// Makes every call blocked on this socket, and every later one, return at
+// once (without sending anything to the peer): shutdown() for reading on
+// POSIX; on Windows, where shutdown() wakes nothing, closesocket().
+void wake_blocked_calls(socket_handle handle);
+// Closes a socket that wake_blocked_calls() has woken (on Windows it is
+// closed already).
+void close_woken_socket(socket_handle handle);
 
 // Console and standard streams.
 bool stdin_is_terminal();

@@ -14,17 +14,41 @@
 
 namespace net {
 
+// The socket calls, in the lecture's words.
+enum class call {
+    startup,      // WSAStartup (Windows only)
+    getaddrinfo,  // the name lookup
+    socket,
+    bind,
+    listen,
+    accept,
+    connect,
+    send,
+    recv,
+    sendto,
+    recvfrom,
+    shutdown,
+    poll,
+    setsockopt,
+    getsockname,
+};
+const char* call_name(call which);  // "recvfrom"
+
 struct error {
     std::error_code code;  // portable: compare with std::errc values
-    std::string call;      // the socket call in the lecture's words: "connect", "bind", ...
-    std::string where;     // the address involved, e.g. "127.0.0.1:12000"
+    net::call call;        // which call failed
+    std::string where{};   // the address involved, e.g. "127.0.0.1:12000"
     std::string detail{};  // more about what happened, e.g. "after 4 tries of 1000 ms"
 
     // One line for a human: the call, the address, what went wrong and the
     // likely cause, e.g. "connect to 127.0.0.1:12000: connection refused
-    // (is the server running on that port?)".
+    // (is the server running on that host and port?)".
     std::string message() const;
 };
+
+// A value() or error() that is not there is a mistake in the program: it
+// stops with the error's message (check ok(), or `if (r)`, first).
+[[noreturn]] void missing(const char* what, const error* failure);
 
 template <class T>
 class [[nodiscard]] result {
@@ -35,13 +59,19 @@ public:
     bool ok() const { return state_.index() == 0; }
     explicit operator bool() const { return ok(); }
 
-    T& value() & { return std::get<0>(state_); }
-    T&& value() && { return std::get<0>(std::move(state_)); }
-    T* operator->() { return &value(); }
-    T& operator*() & { return value(); }
-    const net::error& error() const { return std::get<1>(state_); }
+    T& value() & { check(); return std::get<0>(state_); }
+    const T& value() const& { check(); return std::get<0>(state_); }
+    T&& value() && { check(); return std::get<0>(std::move(state_)); }
+    const net::error& error() const {
+        if (ok()) missing("error()", nullptr);
+        return std::get<1>(state_);
+    }
 
 private:
+    void check() const {
+        if (!ok()) missing("value()", &std::get<1>(state_));
+    }
+
     std::variant<T, net::error> state_;
 };
 
@@ -53,8 +83,10 @@ public:
 
     bool ok() const { return !failure_; }
     explicit operator bool() const { return ok(); }
-    void value() const {}
-    const net::error& error() const { return *failure_; }
+    const net::error& error() const {
+        if (!failure_) missing("error()", nullptr);
+        return *failure_;
+    }
 
 private:
     std::optional<net::error> failure_;

@@ -11,41 +11,48 @@
 //   print('From Server:', modifiedSentence.decode())
 //   clientSocket.close()
 //
-// Differences, on purpose: the reply is read until the server closes (one
-// recv(1024) may return only part of it), every address of the server's name
-// is tried, and besides one sentence it can stream a whole file (from a pipe)
-// or, with -i, keep one connection open for line after line.
+// Differences, on purpose: the answer is read until the server closes (one
+// recv(1024) may return only part of it) and printed as it comes, without
+// the "From Server:" prefix; every address of the server's name is tried;
+// and besides one sentence it can stream a whole file (from a pipe) or, with
+// -i, keep one connection open for line after line.
+#include <cstdint>
+#include <string>
+
 #include "../common/cli.hpp"
 #include "../common/net.hpp"
-#include "stream.hpp"
-
-static const cli::program tcp_client{
-    .name = "tcp_client",
-    .summary = "Connects to the server, sends a sentence (or all of its input) and prints "
-               "what comes back.",
-    .interactive = true};
+#include "conversation.hpp"
 
 int main(int argc, char* argv[]) {
-    const cli::client_options options = cli::parse_client(tcp_client, argc, argv);
+    std::string serverName = "localhost";
+    std::uint16_t serverPort = cli::default_port;
+    std::string message;
+    bool has_message = false, interactive = false;
+    cli::parse(argc, argv,
+               {"tcp_client",
+                "Connects to the server, sends a sentence (or all of its input) and prints what comes back.",
+                {{"-m", "TEXT", "send TEXT and print the reply",
+                  [&](const std::string& text) {
+                      message = text, has_message = true;
+                      return std::string();
+                  }},
+                 cli::flag("-i", "one connection, one line after another, until end of input", interactive),
+                 cli::trace(), cli::host_argument(serverName), cli::port_argument(serverPort)},
+                "  without -m: a terminal gets the lecture's prompt; piped input is sent as one stream\n",
+                [&] { return has_message && interactive ? "-i and -m cannot be used together" : ""; }});
 
     // clientSocket = socket(AF_INET, SOCK_STREAM); clientSocket.connect((serverName, serverPort))
-    net::socket clientSocket = cli::check(net::connect_to(options.host, options.port));
+    net::socket clientSocket = cli::check(net::connect_to(serverName, serverPort));
 
-    if (options.interactive) return exchange_lines(clientSocket);           // tcp_client -i
-    if (options.messages.empty() && !platform::stdin_is_terminal())
-        return stream_through(clientSocket);                                 // ... < file
+    if (interactive) return exchange_lines(clientSocket);                     // tcp_client -i
+    if (!has_message && !platform::stdin_is_terminal()) return stream_through(clientSocket);  // ... < file
 
     // sentence = input('Input lowercase sentence:')
-    auto sentence = options.messages.empty() ? cli::prompt("Input lowercase sentence: ")
-                                             : std::optional<std::string>(options.messages.front());
-    if (!sentence) return cli::success;  // end of input before a sentence: nothing to send
-
-    // clientSocket.send(sentence.encode()), then tell the server we are done
-    cli::check(clientSocket.send_all(*sentence));
-    cli::check(clientSocket.shutdown(net::socket::direction::write));
-    // modifiedSentence = clientSocket.recv(1024), repeated until the server closes
-    std::string modifiedSentence = cli::check(receive_all(clientSocket));
-    // print(modifiedSentence.decode())
-    cli::print_line(modifiedSentence);
-    return cli::success;  // clientSocket.close(): the socket closes itself here
+    if (!has_message) {
+        std::optional<std::string> typed = cli::prompt("Input lowercase sentence: ");
+        if (!typed) return cli::success;  // end of input before a sentence: nothing to send
+        message = *typed;
+    }
+    // send, receive until the server closes, print; the socket closes itself at the end
+    return send_sentence(clientSocket, message);
 }

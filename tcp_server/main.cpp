@@ -17,43 +17,51 @@
 // arrived, which on a real network may be half a sentence. This server keeps
 // receiving and answering until the client closes its side.
 // While it serves one client, the next ones wait: see tcp_server_threaded.
+#include <cstdint>
+#include <string>
+
 #include "../common/cli.hpp"
 #include "../common/net.hpp"
 #include "session.hpp"
 
-static const cli::program tcp_server{
-    .name = "tcp_server",
-    .summary = "Accepts one TCP connection at a time and sends back everything it receives, "
-               "uppercased, until the client closes.",
-    .backlog = true};
-
 int main(int argc, char* argv[]) {
-    const cli::server_options options = cli::parse_server(tcp_server, argc, argv);
+    std::string host;  // all interfaces
+    std::uint16_t serverPort = cli::default_port;
+    int backlog = 1;
+    cli::parse(argc, argv,
+               {"tcp_server",
+                "Accepts one TCP connection at a time and sends back everything it receives, uppercased, "
+                "until the client closes.",
+                {cli::host(host), cli::port(serverPort),
+                 cli::whole("--backlog", "N", "connections the OS may queue for accept() (default: 1)", 0, 65535,
+                            backlog),
+                 cli::quiet(), cli::trace()}});
 
     // serverSocket = socket(AF_INET, SOCK_STREAM); serverSocket.bind(('', serverPort))
-    net::socket serverSocket = cli::check(net::server_socket(net::tcp, options.host, options.port));
+    net::socket serverSocket = cli::check(net::server_socket(net::tcp, host, serverPort));
     // serverSocket.listen(1): the welcoming socket
-    cli::check(serverSocket.listen(options.backlog));
+    cli::check(serverSocket.listen(backlog));
+    net::stop_on_ctrl_c(serverSocket);  // Ctrl-C wakes the accept below
     cli::announce_ready(serverSocket);
 
     while (true) {
         // connectionSocket, addr = serverSocket.accept()
         auto accepted = serverSocket.accept();
+        if (net::stop_requested()) break;  // Ctrl-C
         if (!accepted) {
-            if (net::is_stop(accepted.error())) break;
-            cli::log(accepted.error().message());
+            cli::log(accepted.error());
             continue;
         }
         auto [connectionSocket, addr] = std::move(accepted.value());
-        cli::log("connected " + addr.to_string());
+        net::stop_on_ctrl_c(connectionSocket);  // and the recv() of this session
+        cli::log("connected ", addr);
 
         // sentence = connectionSocket.recv(1024) ... connectionSocket.send(capitalizedSentence)
-        session_summary summary = uppercase_stream(connectionSocket);
+        const session_summary summary = serve_client(connectionSocket);
 
         // connectionSocket.close()
         connectionSocket.close();
-        cli::log("closed " + addr.to_string() + " (" + summary.describe() + ")");
-        if (net::stop_requested()) break;
+        cli::log("closed ", addr, " (", summary.describe(), ")");
     }
     return cli::success;
 }

@@ -1,64 +1,90 @@
 // registry.cpp - start, count, stop and join the per-connection threads.
 #include "registry.hpp"
 
+#include <system_error>
 #include <vector>
 
 #include "../common/cli.hpp"
+#include "session.hpp"
 
-std::size_t connection_registry::start(net::socket& connectionSocket, const net::address& client,
-                                       std::function<session_summary(net::socket&)> serve) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    join_finished();
-    if (running_ >= max_clients_) return 0;
-    live_.push_back(connection{std::move(connectionSocket), {}, false});
-    auto self = std::prev(live_.end());  // list iterators stay valid while others come and go
-    const std::size_t count = ++running_;
-    // The log lines are only put together when they will be printed (not with -q).
-    if (cli::logging()) cli::log("connected " + client.to_string() + " (" + std::to_string(count) + " active)");
-    self->thread = std::thread([this, self, client, serve = std::move(serve)] {
-        platform::keep_stop_signals_away();  // Ctrl-C is the main thread's business
-        const session_summary summary = serve(self->socket);
-        std::lock_guard<std::mutex> done(mutex_);
-        self->socket.close();
-        self->finished = true;
+void connection_registry::start(net::socket connectionSocket, const net::address& client) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (running_ >= max_clients_) {
+        lock.unlock();
+        turn_away(connectionSocket, client, "max clients reached");
+        return;
+    }
+    auto self = live_.insert(live_.end(), connection{std::move(connectionSocket), {}});
+    const std::size_t active = ++running_;
+    try {
+        self->thread = std::thread(&connection_registry::serve, this, self, client);
+    } catch (const std::system_error&) {  // the system has no thread for us (a process limit)
+        net::socket refused = std::move(self->socket);
+        live_.erase(self);
         --running_;
-        if (cli::logging())
-            cli::log("closed " + client.to_string() + " (" + std::to_string(running_) + " active; " +
-                     summary.describe() + ")");
-    });
-    return count;
+        lock.unlock();
+        turn_away(refused, client, "no thread available");
+        return;
+    }
+    lock.unlock();
+    cli::log("connected ", client, " (", active, " active)");
 }
 
-void connection_registry::join_finished() {
-    // A finished thread has returned from serve(); joining it takes no time.
-    for (auto it = live_.begin(); it != live_.end();) {
-        if (it->finished) {
-            it->thread.join();
-            it = live_.erase(it);
-        } else {
-            ++it;
-        }
-    }
-}
-
-void connection_registry::stop_all() {
-    std::list<connection> stopping;
+void connection_registry::serve(std::list<connection>::iterator self, net::address client) {
+    net::stop_on_ctrl_c(self->socket);  // Ctrl-C wakes this thread's recv() too
+    const session_summary summary = serve_client(self->socket);
+    std::size_t active;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        // Wake every thread blocked in recv() or send(): they see the end of
-        // the stream (or an error) and return.
-        for (connection& each : live_)
-            if (!each.finished && each.socket.is_open())
-                (void)each.socket.shutdown(net::socket::direction::both);
+        self->socket.close();  // under the lock: stop_all() may be looking at it
+        active = --running_;
     }
-    // Join outside the lock: the threads take it once more on their way out.
-    std::vector<std::thread*> threads;
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        for (connection& each : live_) threads.push_back(&each.thread);
-    }
-    for (std::thread* thread : threads)
-        if (thread->joinable()) thread->join();
+    changed_.notify_all();
+    cli::log("closed ", client, " (", active, " active; ", summary.describe(), ")");
+    // A finished thread holds its stack until it is joined, and the accept
+    // loop is no place to wait for that: the thread lets itself go, unless
+    // stop_all() is joining every thread now.
     std::lock_guard<std::mutex> lock(mutex_);
+    if (!stopped_) {
+        self->thread.detach();
+        live_.erase(self);
+    }
+}
+
+void connection_registry::turn_away(net::socket& connectionSocket, const net::address& client, const char* why) {
+    cli::log("refused ", client, " (server busy: ", why, ")");
+    // Say so, then close in order: a reset, which closing with the client's
+    // request unread would send, could overtake the words on their way.
+    (void)connectionSocket.send_all("server busy\n");
+    (void)connectionSocket.shutdown(net::socket::direction::write);
+    char discard[4096];
+    const net::deadline until = net::clock::now() + std::chrono::milliseconds(200);
+    while (true) {
+        net::result<std::size_t> got = connectionSocket.recv(discard, sizeof discard, until);
+        if (!got || got.value() == 0) break;
+    }
+}
+
+bool connection_registry::stop_all(std::chrono::milliseconds grace) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    stopped_ = true;
+    // Ctrl-C has woken every session waiting in recv() for its client: each
+    // sees the stop and ends (with a reset, so that no client takes a cut
+    // answer for whole). Those sending an answer finish it, if their client reads.
+    const bool all_done = changed_.wait_for(lock, grace, [this] { return running_ == 0; });
+    if (!all_done) {
+        for (connection& each : live_)
+            if (each.socket.is_open()) {
+                (void)each.socket.reset_on_close();
+                each.thread.detach();
+            }
+        cli::log(running_, " clients read nothing for ", grace.count(), " ms: their connections are reset");
+        return false;
+    }
+    std::vector<std::thread> threads;
+    for (connection& each : live_) threads.push_back(std::move(each.thread));
     live_.clear();
+    lock.unlock();
+    for (std::thread& thread : threads) thread.join();
+    return true;
 }

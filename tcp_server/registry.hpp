@@ -1,45 +1,46 @@
 // registry.hpp - the live connections of tcp_server_threaded, one thread each.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
-#include <functional>
 #include <list>
 #include <mutex>
-#include <string>
 #include <thread>
 
 #include "../common/net.hpp"
-#include "session.hpp"
 
 class connection_registry {
 public:
     explicit connection_registry(std::size_t max_clients) : max_clients_(max_clients) {}
     ~connection_registry() { stop_all(); }
 
-    // Starts `serve(connectionSocket)` in a thread of its own, unless
-    // max_clients connections are already being served: then the socket is
-    // left untouched and the caller turns the client away.
-    // Logs "connected <client> (N active)" and, when serve() returns with a
-    // summary of the session, "closed <client> (N active; summary)", the
-    // counts taken at that very moment.
-    // Returns the number of live connections (counting this one), or 0 if refused.
-    std::size_t start(net::socket& connectionSocket, const net::address& client,
-                      std::function<session_summary(net::socket&)> serve);
+    // Serves the connection in a thread of its own (serve_client of
+    // session.hpp) and logs "connected <client> (N active)", then, when the
+    // session ends, "closed <client> (N active; what happened)". When
+    // max_clients are being served already, or no thread can be started,
+    // the client is told "server busy" instead.
+    void start(net::socket connectionSocket, const net::address& client);
 
-    // Shut down every live connection (their threads see end of stream and
-    // finish), then join every thread.
-    void stop_all();
+    // After Ctrl-C (which wakes every session waiting for its client: each
+    // then ends with a reset): gives the sessions still sending up to
+    // `grace` to finish, and joins every thread. False if some did not finish in time (a client
+    // that reads nothing): their connections will be reset when the process
+    // ends, which is then the only way to end their threads.
+    bool stop_all(std::chrono::milliseconds grace = std::chrono::seconds(2));
 
 private:
     struct connection {
         net::socket socket;
         std::thread thread;
-        bool finished = false;
     };
-    void join_finished();  // called with mutex_ held
+    void serve(std::list<connection>::iterator self, net::address client);
+    void turn_away(net::socket& connectionSocket, const net::address& client, const char* why);
 
     std::size_t max_clients_;
     std::mutex mutex_;
-    std::list<connection> live_;
+    std::condition_variable changed_;  // a session ended
+    std::list<connection> live_;       // list: an element stays put while others come and go
     std::size_t running_ = 0;
+    bool stopped_ = false;
 };

@@ -7,7 +7,7 @@ point 0..0x10FFFF (surrogates excluded, they are not characters) and writes the
 ones whose uppercase differs from the code point itself, sorted, as C++ data.
 The Unicode version of the table is ``unicodedata.unidata_version`` of the Python
 that runs the script; it is written into the file both as a comment and as the
-string ``kUnicodeVersion`` that ``text::unicode_version()`` returns.
+string ``table_unicode_version`` that ``text::unicode_version()`` returns.
 
 The generated file is committed, so building the project never needs Python.
 Regenerate it (for example after a Python upgrade brings a new Unicode version)
@@ -69,7 +69,7 @@ def render(mappings):
         slots = up + [0] * (MAX_EXPANSION - len(up))
         multi_lines.append("    {{%s}},  // U+%04X %s"
                            % (", ".join(hex_cp(c) for c in slots), cp, unicodedata.name(chr(cp))))
-        single_cells.append("{%s, kMulti | %d}" % (hex_cp(cp), len(multi_lines) - 1))
+        single_cells.append("{%s, multi_flag | %d}" % (hex_cp(cp), len(multi_lines) - 1))
 
     out = []
     out.append("// Uppercase table: every code point whose Python str.upper() differs from itself.")
@@ -77,21 +77,21 @@ def render(mappings):
                % version)
     out.append("// Do not edit by hand; regenerate from the repository root with:")
     out.append("//     python3 tools/gen_upper_table.py common/upper_table.inc")
-    out.append("// Included by common/text.cpp, which defines UpperEntry, UpperMulti and kMulti.")
+    out.append("// Included by common/text.cpp, which defines upper_entry, upper_multi and multi_flag.")
     out.append("//")
-    out.append("// kUpperTable holds {code point, uppercase code point}, sorted by code point.")
+    out.append("// upper_table holds {code point, uppercase code point}, sorted by code point.")
     out.append("// Where the uppercase is several code points (like U+00DF -> \"SS\") the second")
-    out.append("// field is kMulti | i, and kUpperMulti[i] lists them, padded with 0.")
+    out.append("// field is multi_flag | i, and upper_multi_table[i] lists them, padded with 0.")
     out.append("// Entries: %d, of which %d expand to several code points."
                % (len(single_cells), len(multi_lines)))
     out.append("")
-    out.append('constexpr char kUnicodeVersion[] = "%s";' % version)
+    out.append('constexpr char table_unicode_version[] = "%s";' % version)
     out.append("")
-    out.append("constexpr UpperMulti kUpperMulti[] = {")
+    out.append("constexpr upper_multi upper_multi_table[] = {")
     out.extend(multi_lines)
     out.append("};")
     out.append("")
-    out.append("constexpr UpperEntry kUpperTable[] = {")
+    out.append("constexpr upper_entry upper_table[] = {")
     out.extend(pack(single_cells))
     out.append("};")
     return "\n".join(out) + "\n"

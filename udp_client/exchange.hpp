@@ -1,6 +1,7 @@
 // exchange.hpp - one request, one reply, over a network that may lose either.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -8,20 +9,23 @@
 
 class udp_exchange {
 public:
-    udp_exchange(std::vector<net::address> server, int timeout_ms, int retries);
+    udp_exchange(std::vector<net::address> server, std::chrono::milliseconds timeout, int retries);
 
-    // sendto() the message, then recvfrom() the reply. When nothing comes back
-    // within the timeout, send again (trying the server's next address, if it
-    // has several, say ::1 and 127.0.0.1). After the last retry: an error.
+    // sendto() the message, then recvfrom() the reply. When nothing comes
+    // back within the timeout (counted from the send), send again, trying the
+    // server's next address if it has several (say ::1 and 127.0.0.1).
+    // After the last retry: an error.
     net::result<std::string> sendto_recvfrom(const std::string& message);
 
 private:
     net::result<void> open_for(const net::address& server);
+    void drop_late_replies();
 
     std::vector<net::address> server_;
     std::size_t current_ = 0;  // the address that answered last
-    int timeout_ms_;
+    std::chrono::milliseconds timeout_;
     int retries_;
     net::socket clientSocket_;
+    int family_ = 0;  // of clientSocket_
     std::vector<char> reply_;
 };

@@ -12,37 +12,50 @@
 //
 // Differences, each on purpose: UDP may lose the datagram or its reply, so the
 // client waits --timeout ms and sends again up to --retries times instead of
-// waiting for ever; it ignores datagrams from anyone but the server; and it
-// takes its messages from -m or, line by line, from a pipe.
+// waiting for ever; it ignores datagrams from anyone but the server, and late
+// replies to earlier messages; and it takes its messages from -m or, line by
+// line, from a pipe.
+#include <chrono>
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "../common/cli.hpp"
 #include "../common/net.hpp"
 #include "exchange.hpp"
 
-static const cli::program udp_client{
-    .name = "udp_client",
-    .summary = "Sends each line as one UDP datagram and prints the server's reply.",
-    .many_messages = true, .retries = true};
-
 int main(int argc, char* argv[]) {
-    const cli::client_options options = cli::parse_client(udp_client, argc, argv);
+    std::string serverName = "localhost";
+    std::uint16_t serverPort = cli::default_port;
+    std::vector<std::string> messages;
+    int timeout_ms = 1000;
+    int retries = 3;
+    cli::parse(argc, argv,
+               {"udp_client",
+                "Sends each line as one UDP datagram and prints the server's reply.",
+                {cli::texts("-m", "TEXT", "send TEXT and print the reply", messages),
+                 cli::whole("--timeout", "MS", "how long to wait for each reply (default: 1000)", 1, 3600000,
+                            timeout_ms),
+                 cli::whole("--retries", "N", "how often to send again when no reply comes (default: 3)", 0, 1000,
+                            retries),
+                 cli::trace(), cli::host_argument(serverName), cli::port_argument(serverPort)},
+                "  without -m: a terminal gets the lecture's prompt; piped input is sent line by line\n"});
 
     // (serverName, serverPort): the DNS lookup, done once
-    std::vector<net::address> serverAddresses = cli::check(net::resolve(options.host, options.port, net::udp));
+    std::vector<net::address> serverAddresses = cli::check(net::resolve(serverName, serverPort, net::udp));
     // clientSocket = socket(AF_INET, SOCK_DGRAM), with a timeout for lost datagrams
-    udp_exchange clientSocket(serverAddresses, options.timeout_ms, options.retries);
+    udp_exchange clientSocket(serverAddresses, std::chrono::milliseconds(timeout_ms), retries);
 
     auto exchange = [&](const std::string& message) {
         // clientSocket.sendto(message.encode(), (serverName, serverPort))
         // modifiedMessage, serverAddress = clientSocket.recvfrom(2048)
-        std::string modifiedMessage = cli::check(clientSocket.sendto_recvfrom(message));
+        const std::string modifiedMessage = cli::check(clientSocket.sendto_recvfrom(message));
         // print(modifiedMessage.decode())
         cli::print_line(modifiedMessage);
     };
 
-    if (!options.messages.empty()) {
-        for (const std::string& message : options.messages) exchange(message);
+    if (!messages.empty()) {
+        for (const std::string& message : messages) exchange(message);
     } else if (platform::stdin_is_terminal()) {
         // message = input('Input lowercase sentence:')
         if (auto message = cli::prompt("Input lowercase sentence: ")) exchange(*message);

@@ -14,6 +14,8 @@
 // is (2048 would cut longer ones short), bytes that are not UTF-8 pass through
 // instead of crashing decode(), and --loss drops datagrams on purpose to show
 // that UDP never promised to deliver them.
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "../common/cli.hpp"
@@ -21,46 +23,50 @@
 #include "../common/text.hpp"
 #include "loss.hpp"
 
-static const cli::program udp_server{
-    .name = "udp_server",
-    .summary = "Receives UDP datagrams, uppercases each one and sends it back to its sender.",
-    .loss = true};
-
 int main(int argc, char* argv[]) {
-    const cli::server_options options = cli::parse_server(udp_server, argc, argv);
+    std::string host;  // all interfaces
+    std::uint16_t serverPort = cli::default_port;
+    double loss = 0.0;
+    std::uint64_t seed = 1;
+    cli::parse(argc, argv,
+               {"udp_server",
+                "Receives UDP datagrams, uppercases each one and sends it back to its sender.",
+                {cli::host(host), cli::port(serverPort),
+                 cli::fraction("--loss", "P", "drop this fraction of datagrams, 0 to 1 (default: 0)", loss),
+                 cli::whole("--seed", "S", "seed for --loss: the same seed drops the same datagrams (default: 1)", 0,
+                            UINT64_MAX, seed),
+                 cli::quiet(), cli::trace()}});
 
     // serverSocket = socket(AF_INET, SOCK_DGRAM); serverSocket.bind(('', serverPort))
-    net::socket serverSocket = cli::check(net::server_socket(net::udp, options.host, options.port));
+    net::socket serverSocket = cli::check(net::server_socket(net::udp, host, serverPort));
+    net::stop_on_ctrl_c(serverSocket);  // Ctrl-C wakes the recvfrom below
     cli::announce_ready(serverSocket);
 
-    loss_simulator loss(options.loss, options.seed);
-    std::vector<char> message(65536);  // the largest datagram fits whole
-    std::string modifiedMessage;
+    loss_simulator losses(loss, seed);
+    std::vector<char> message(net::datagram_room);  // the largest datagram fits whole
     while (true) {
         // message, clientAddress = serverSocket.recvfrom(2048)
         auto received = serverSocket.recvfrom(message.data(), message.size());
+        if (net::stop_requested()) break;  // Ctrl-C
         if (!received) {
-            if (net::is_stop(received.error())) break;
-            cli::log(received.error().message());  // one bad datagram never stops the server
+            cli::log(received.error());  // one bad datagram never stops the server
             continue;
         }
         auto [size, clientAddress] = received.value();
-        if (loss.drop()) {
-            if (cli::logging())
-                cli::log(clientAddress.to_string() + ": " + std::to_string(size) + " bytes, dropped (--loss)");
+        if (losses.drop()) {
+            cli::log(clientAddress, ": ", size, " bytes, dropped (--loss)");
             continue;
         }
 
         // modifiedMessage = message.decode().upper()
-        modifiedMessage.clear();  // the same buffer every time: no allocation per datagram
-        text::upper_append({message.data(), size}, modifiedMessage);
+        const std::string modifiedMessage = text::upper({message.data(), size});
 
         // serverSocket.sendto(modifiedMessage.encode(), clientAddress)
         auto sent = serverSocket.sendto(modifiedMessage, clientAddress);
         if (!sent)
-            cli::log(sent.error().message());
-        else if (cli::logging())
-            cli::log(clientAddress.to_string() + ": " + std::to_string(size) + " bytes, replied");
+            cli::log(sent.error());
+        else
+            cli::log(clientAddress, ": ", size, " bytes, replied");
     }
-    return cli::success;  // Ctrl-C: the socket closes as serverSocket goes out of scope
+    return cli::success;  // the socket closes as serverSocket goes out of scope
 }

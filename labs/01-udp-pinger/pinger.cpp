@@ -13,7 +13,7 @@
 //                       (serverName, serverPort))
 //   modifiedMessage, serverAddress =                clientSocket.recvfrom(buffer, size)
 //       clientSocket.recvfrom(2048)
-//   (nothing: the lecture waits for ever)           clientSocket.set_timeout(...)
+//   (nothing: the lecture waits for ever)           clientSocket.set_receive_timeout(...)
 //
 // usage: pinger [--trace] HOST PORT
 #include <chrono>
@@ -186,7 +186,7 @@ int main(int argc, char* argv[]) {
         // second (reply_wait) after it was sent.
         //   modifiedMessage, serverAddress = clientSocket.recvfrom(2048) in the lecture;
         //   here: clientSocket.recvfrom(buffer.data(), buffer.size())
-        //   - before each recvfrom, clientSocket.set_timeout(what is left of the second),
+        //   - before each recvfrom, clientSocket.set_receive_timeout(what is left of the second),
         //     e.g. std::chrono::ceil<std::chrono::milliseconds>(deadline - steady::now());
         //     it returns a net::result<void> too: if (!set) fail(set.error());
         //   - recvfrom failed with std::errc::timed_out: print_timeout(seq), next ping

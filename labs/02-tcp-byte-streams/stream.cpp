@@ -12,8 +12,9 @@ namespace stream {
 namespace {
 // What each function returns until you have written it. (Delete it once
 // nothing uses it any more, or leave it: it does no harm.)
-[[maybe_unused]] net::error not_written_yet(const char* call) {
-    return net::error{std::make_error_code(std::errc::function_not_supported), call, "", "(not written yet)"};
+[[maybe_unused]] net::error not_written_yet(const char* function) {
+    return net::error{std::make_error_code(std::errc::function_not_supported), net::call::recv, "",
+                      std::string("(") + function + " is not written yet)"};
 }
 }  // namespace
 
@@ -40,8 +41,8 @@ net::result<std::string> line_reader::recv_line() {
     //      socket_.recv(buffer, sizeof buffer) returns how many bytes came
     //      (any number from 1 to 4096), 0 if the peer closed, or an error.
     //      Append what came to pending_ and go back to 1.
-    //   3. recv() returned 0: return failure(errc::closed, "recv_line") if
-    //      pending_ is empty, else failure(errc::cut_short, "recv_line").
+    //   3. recv() returned 0: return failure(errc::closed) if pending_ is
+    //      empty, else failure(errc::cut_short).
     //      (Never call recv() again after a 0: it would return 0 for ever.)
     (void)socket_;  // (only keeps the compiler quiet until you use socket_)
     return not_written_yet("recv_line");

@@ -32,10 +32,11 @@ enum class errc {
 };
 
 // Make the error value to return, e.g.
-//     return stream::failure(stream::errc::closed, "recv_line");
+//     return stream::failure(stream::errc::closed);
+// (it names the socket call that found out: recv, or send for send_message)
 // and test for one, e.g.
 //     if (!got && got.error().code == stream::errc::closed) { ... the peer is done ... }
-inline net::error failure(errc why, const char* call);
+inline net::error failure(errc why, net::call call = net::call::recv);
 
 // ---------------------------------------------------------------- task 1
 // send() hands the data to the operating system and says how much it took:
@@ -126,7 +127,7 @@ inline const std::error_category& category() {
     return instance;
 }
 
-inline net::error failure(errc why, const char* call) { return net::error{make_error_code(why), call, ""}; }
+inline net::error failure(errc why, net::call call) { return net::error{make_error_code(why), call}; }
 
 }  // namespace stream
 

@@ -12,10 +12,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifdef __linux__
-#include <sys/syscall.h>
-#endif
-
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -197,11 +193,6 @@ child::child(std::vector<std::string> argv, options opts) : command_(join(argv))
     posix_spawn_file_actions_adddup2(&actions, child_stdin, STDIN_FILENO);
     posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, stderr_fd_, STDERR_FILENO);
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-    // Belt and braces: whatever a test opened without O_CLOEXEC (a socket of
-    // a raw peer, say) must not leak into a program under test.
-    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-#endif
 
     // The program starts with default signal handling and nothing blocked,
     // whatever the test process itself has set.
@@ -241,17 +232,6 @@ child::child(std::vector<std::string> argv, options opts) : command_(join(argv))
     }
     set_nonblocking(stdout_fd_);
     set_nonblocking(stdin_fd_);
-#ifdef F_SETPIPE_SZ
-    // Bigger pipes mean fewer round trips when megabytes go through.
-    ::fcntl(stdout_fd_, F_SETPIPE_SZ, 1 << 20);
-    if (!terminal_) ::fcntl(stdin_fd_, F_SETPIPE_SZ, 1 << 20);
-#endif
-#ifdef SYS_pidfd_open
-    // A descriptor that becomes readable when the process ends (Linux 5.3+),
-    // called through syscall() because not every libc declares pidfd_open().
-    // -1 on older kernels: wait_for() then looks at waitpid() repeatedly.
-    exit_fd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
-#endif
 }
 
 child::child(child&& other) noexcept
@@ -260,7 +240,6 @@ child::child(child&& other) noexcept
       stdin_fd_(std::exchange(other.stdin_fd_, -1)),
       stdout_fd_(std::exchange(other.stdout_fd_, -1)),
       stderr_fd_(std::exchange(other.stderr_fd_, -1)),
-      exit_fd_(std::exchange(other.exit_fd_, -1)),
       terminal_(other.terminal_),
       pending_(std::move(other.pending_)),
       ended_(std::move(other.ended_)) {}
@@ -275,7 +254,6 @@ child::~child() {
     close_fd(stdin_fd_);
     close_fd(stdout_fd_);
     close_fd(stderr_fd_);
-    close_fd(exit_fd_);
 }
 
 void child::fail_waiting(const std::string& what) const {
@@ -408,13 +386,8 @@ std::optional<ending> child::wait_for(clock::duration limit) {
         }
         if (done < 0 && errno != EINTR) FAIL(command_ << ": waitpid: " << errno_text(errno));
         if (clock::now() >= deadline) return std::nullopt;
-        if (exit_fd_ >= 0) {
-            poll_one(exit_fd_, POLLIN, deadline);  // readable the moment the process ends
-        } else {
-            // No pidfd on this system: look again shortly (a poll for the
-            // event, not a delay the test relies on).
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
-        }
+        // Look again shortly: a poll for the event, not a delay the test relies on.
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
 }
 

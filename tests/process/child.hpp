@@ -114,7 +114,6 @@ private:
     int stdin_fd_ = -1;   // pipe write end or terminal master
     int stdout_fd_ = -1;  // pipe read end
     int stderr_fd_ = -1;  // unlinked temporary file
-    int exit_fd_ = -1;    // pidfd: readable once the process has ended (Linux)
     bool terminal_ = false;
     std::string pending_;  // stdout read but not yet handed out
     std::optional<ending> ended_;

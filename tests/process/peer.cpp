@@ -3,8 +3,6 @@
 
 #include <doctest/doctest.h>
 
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <utility>
 
@@ -13,13 +11,6 @@
 namespace peer {
 
 namespace {
-using clock = std::chrono::steady_clock;
-
-std::chrono::milliseconds left_until(clock::time_point deadline) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
-    return std::max(left, std::chrono::milliseconds(1));
-}
-
 net::address first_address(const std::string& host, std::uint16_t port, net::transport kind) {
     net::result<std::vector<net::address>> found = net::resolve(host, port, kind);
     REQUIRE_MESSAGE(found.ok(), (found ? "" : found.error().message()));
@@ -44,10 +35,9 @@ void udp::send(std::string_view data, std::uint16_t port) {
 }
 
 std::optional<std::string> udp::receive(std::uint16_t port, std::chrono::milliseconds wait) {
-    const clock::time_point deadline = clock::now() + wait;
+    const net::deadline until = net::clock::now() + wait;
     while (true) {
-        REQUIRE(socket_.set_timeout(left_until(deadline)).ok());
-        auto got = socket_.recvfrom(buffer_.data(), buffer_.size());
+        auto got = socket_.recvfrom(buffer_.data(), buffer_.size(), until);
         if (!got) {
             REQUIRE_MESSAGE(got.error().code == std::errc::timed_out, got.error().message());
             return std::nullopt;
@@ -81,35 +71,36 @@ tcp::tcp(std::uint16_t port, const std::string& host) {
     socket_ = std::move(connected.value());
 }
 
-void tcp::set_deadline(clock::time_point deadline) { REQUIRE(socket_.set_timeout(left_until(deadline)).ok()); }
-
 void tcp::send(std::string_view data) {
     net::result<void> sent = socket_.send_all(data);
     REQUIRE_MESSAGE(sent.ok(), (sent ? "" : sent.error().message()));
 }
 
 std::string tcp::read_exactly(std::size_t n) {
-    const clock::time_point deadline = clock::now() + proc::patience;
-    std::string got;
-    std::vector<char> buffer(65536);
-    while (got.size() < n) {
-        set_deadline(deadline);
-        net::result<std::size_t> r = socket_.recv(buffer.data(), std::min(buffer.size(), n - got.size()));
-        if (!r) FAIL("waiting for " << n << " bytes, got '" << proc::printable(got) << "', then " << r.error().message());
-        if (r.value() == 0) FAIL("waiting for " << n << " bytes, got '" << proc::printable(got) << "', then end of stream");
-        got.append(buffer.data(), r.value());
-    }
-    return got;
+    net::result<std::string> got = socket_.recv_exactly(n, net::clock::now() + proc::patience);
+    if (!got) FAIL("waiting for " << n << " bytes: " << got.error().message());
+    return got.value();
 }
 
 std::string tcp::read_to_end() {
-    const clock::time_point deadline = clock::now() + proc::patience;
+    const net::deadline until = net::clock::now() + proc::patience;
     std::string got;
     std::vector<char> buffer(65536);
     while (true) {
-        set_deadline(deadline);
-        net::result<std::size_t> r = socket_.recv(buffer.data(), buffer.size());
+        net::result<std::size_t> r = socket_.recv(buffer.data(), buffer.size(), until);
         if (!r) FAIL("waiting for the end of stream after '" << proc::printable(got) << "': " << r.error().message());
+        if (r.value() == 0) return got;
+        got.append(buffer.data(), r.value());
+    }
+}
+
+net::result<std::string> tcp::read_until_reset() {
+    const net::deadline until = net::clock::now() + proc::patience;
+    std::string got;
+    std::vector<char> buffer(65536);
+    while (true) {
+        net::result<std::size_t> r = socket_.recv(buffer.data(), buffer.size(), until);
+        if (!r) return r.error();
         if (r.value() == 0) return got;
         got.append(buffer.data(), r.value());
     }
@@ -118,8 +109,7 @@ std::string tcp::read_to_end() {
 void tcp::finish_sending() { REQUIRE(socket_.shutdown(net::socket::direction::write).ok()); }
 
 void tcp::reset() {
-    linger abort_on_close{1, 0};
-    REQUIRE(::setsockopt(socket_.handle(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close) == 0);
+    REQUIRE(socket_.reset_on_close().ok());
     socket_.close();
 }
 
@@ -129,7 +119,7 @@ void tcp::close() { socket_.close(); }
 std::uint16_t closed_tcp_port() {
     net::result<net::socket> bound = net::server_socket(net::tcp, "127.0.0.1", 0);
     REQUIRE_MESSAGE(bound.ok(), (bound ? "" : bound.error().message()));
-    net::result<net::address> here = bound->local_address();
+    net::result<net::address> here = bound.value().local_address();
     REQUIRE(here.ok());
     return here.value().port();  // the socket closes here, never having listened
 }

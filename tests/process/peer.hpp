@@ -45,6 +45,8 @@ public:
     std::string read_exactly(std::size_t n);
     // Everything until the server closes its side.
     std::string read_to_end();
+    // The same, but a failure (a reset) is returned, not a failed test.
+    net::result<std::string> read_until_reset();
     void finish_sending();  // shutdown(SHUT_WR): the server sees end of stream
     // close() with SO_LINGER {1, 0}: the kernel sends RST instead of FIN and
     // drops whatever is unsent, as when a client crashes mid-stream.
@@ -52,8 +54,6 @@ public:
     void close();
 
 private:
-    void set_deadline(std::chrono::steady_clock::time_point deadline);
-
     net::socket socket_;
 };
 

@@ -71,7 +71,7 @@ TEST_CASE("udp: piped stdin, each line one datagram, each reply on its own line"
         client.write_input("alpha\nbeta gamma\n\ndelta");
         client.close_input();
         std::vector<char> buffer(65536);
-        REQUIRE(fake.socket.set_timeout(proc::patience).ok());
+        REQUIRE(fake.socket.set_receive_timeout(proc::patience).ok());
         const std::vector<std::string> expected{"alpha", "beta gamma", "", "delta"};
         for (std::size_t i = 0; i < expected.size(); ++i) {
             auto got = fake.socket.recvfrom(buffer.data(), buffer.size());
@@ -113,10 +113,11 @@ TEST_CASE("udp: empty, maximal, binary and invalid UTF-8 datagrams from a raw pe
     // buffer size the way the lecture's recvfrom(2048) would cut it.
     std::string big;
     const std::string pattern = "the quick brown fox jumps over the lazy dog 0123456789\n";
-    while (big.size() < net::max_datagram) big += pattern;
-    big.resize(net::max_datagram);
+    const std::size_t largest_ipv4 = 65507;  // 65,535 - 8 (UDP header) - 20 (IPv4 header)
+    while (big.size() < largest_ipv4) big += pattern;
+    big.resize(largest_ipv4);
     const std::string big_reply = raw.exchange(big, s.port);
-    CHECK(big_reply.size() == net::max_datagram);
+    CHECK(big_reply.size() == largest_ipv4);
     CHECK(big_reply == ascii_upper(big));
 
     // NUL bytes are data, not the end of a C string.
@@ -212,7 +213,7 @@ TEST_CASE("udp: no reply ends udp_client after its tries with one line on stderr
     // And it really sent three times.
     std::vector<char> buffer(64);
     int received = 0;
-    REQUIRE(nobody.socket.set_timeout(std::chrono::milliseconds(1)).ok());
+    REQUIRE(nobody.socket.set_receive_timeout(std::chrono::milliseconds(1)).ok());
     while (nobody.socket.recvfrom(buffer.data(), buffer.size())) ++received;
     CHECK(received == 3);
 }

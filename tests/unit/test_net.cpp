@@ -6,6 +6,7 @@
 #include <thread>
 
 #include <cstdio>
+#include <cstdlib>
 #include <unistd.h>
 
 #include "../../common/net.hpp"
@@ -22,14 +23,14 @@ net::socket udp_on_loopback(const char* host = "127.0.0.1") {
 net::socket tcp_listening(const std::string& host = "127.0.0.1") {
     auto s = net::server_socket(net::tcp, host, 0);
     REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().message()));
-    REQUIRE(s->listen(8).ok());
+    REQUIRE(s.value().listen(8).ok());
     return std::move(s.value());
 }
 
 std::uint16_t port_of(const net::socket& s) {
     auto local = s.local_address();
     REQUIRE(local.ok());
-    return local->port();
+    return local.value().port();
 }
 
 bool has_ipv6_loopback() {
@@ -41,7 +42,7 @@ bool has_ipv6_loopback() {
 TEST_CASE("port 0 gives a real port, and local_address reports it") {
     net::socket serverSocket = udp_on_loopback();
     CHECK(port_of(serverSocket) != 0);
-    CHECK(serverSocket.local_address()->to_string() == "127.0.0.1:" + std::to_string(port_of(serverSocket)));
+    CHECK(serverSocket.local_address().value().to_string() == "127.0.0.1:" + std::to_string(port_of(serverSocket)));
 }
 
 TEST_CASE("sendto and recvfrom carry one datagram and its sender's address") {
@@ -49,14 +50,14 @@ TEST_CASE("sendto and recvfrom carry one datagram and its sender's address") {
     net::socket clientSocket = udp_on_loopback();
     auto server = net::resolve("127.0.0.1", port_of(serverSocket), net::udp);
     REQUIRE(server.ok());
-    REQUIRE(clientSocket.sendto("hello", server->front()).ok());
+    REQUIRE(clientSocket.sendto("hello", server.value().front()).ok());
 
     char buffer[100];
     auto got = serverSocket.recvfrom(buffer, sizeof buffer);
     REQUIRE(got.ok());
-    CHECK(std::string(buffer, got->first) == "hello");
-    CHECK(got->second.port() == port_of(clientSocket));
-    CHECK(got->second.host() == "127.0.0.1");
+    CHECK(std::string(buffer, got.value().first) == "hello");
+    CHECK(got.value().second.port() == port_of(clientSocket));
+    CHECK(got.value().second.host() == "127.0.0.1");
 }
 
 TEST_CASE("an empty datagram is a datagram") {
@@ -64,17 +65,17 @@ TEST_CASE("an empty datagram is a datagram") {
     net::socket clientSocket = udp_on_loopback();
     auto server = net::resolve("127.0.0.1", port_of(serverSocket), net::udp);
     REQUIRE(server.ok());
-    REQUIRE(clientSocket.sendto("", server->front()).ok());
+    REQUIRE(clientSocket.sendto("", server.value().front()).ok());
     char buffer[16];
-    REQUIRE(serverSocket.set_timeout(2000ms).ok());
+    REQUIRE(serverSocket.set_receive_timeout(2000ms).ok());
     auto got = serverSocket.recvfrom(buffer, sizeof buffer);
     REQUIRE(got.ok());
-    CHECK(got->first == 0);
+    CHECK(got.value().first == 0);
 }
 
 TEST_CASE("a receive timeout ends the wait with timed_out") {
     net::socket s = udp_on_loopback();
-    REQUIRE(s.set_timeout(150ms).ok());
+    REQUIRE(s.set_receive_timeout(150ms).ok());
     char buffer[16];
     const auto start = std::chrono::steady_clock::now();
     auto got = s.recvfrom(buffer, sizeof buffer);
@@ -92,13 +93,13 @@ TEST_CASE("TCP: connect, accept, send_all and recv move a stream") {
     REQUIRE(clientSocket.ok());
     auto accepted = welcomingSocket.accept();
     REQUIRE(accepted.ok());
-    net::socket& connectionSocket = accepted->first;
-    CHECK(accepted->second.port() == clientSocket->local_address()->port());
+    net::socket& connectionSocket = accepted.value().first;
+    CHECK(accepted.value().second.port() == clientSocket.value().local_address().value().port());
 
     // More than fits in one socket buffer: send_all must keep going while the
     // other side reads.
     const std::string big(4 * 1024 * 1024, 'x');
-    std::thread sender([&] { CHECK(clientSocket->send_all(big).ok()); (void)clientSocket->shutdown(net::socket::direction::write); });
+    std::thread sender([&] { CHECK(clientSocket.value().send_all(big).ok()); (void)clientSocket.value().shutdown(net::socket::direction::write); });
     std::string received;
     char buffer[65536];
     while (true) {
@@ -171,14 +172,14 @@ TEST_CASE("errors name the call, the address and the likely cause") {
 TEST_CASE("a server on all interfaces takes IPv4 and IPv6 clients") {
     auto any = net::server_socket(net::tcp, "", 0);
     REQUIRE(any.ok());
-    REQUIRE(any->listen(4).ok());
+    REQUIRE(any.value().listen(4).ok());
     const std::uint16_t port = port_of(any.value());
 
     auto four = net::connect_to("127.0.0.1", port);
     REQUIRE(four.ok());
-    auto accepted = any->accept();
+    auto accepted = any.value().accept();
     REQUIRE(accepted.ok());
-    CHECK(accepted->second.host() == "127.0.0.1");  // shown as plain IPv4, not ::ffff:127.0.0.1
+    CHECK(accepted.value().second.host() == "127.0.0.1");  // shown as plain IPv4, not ::ffff:127.0.0.1
 
     if (!has_ipv6_loopback()) {
         MESSAGE("no IPv6 loopback on this machine: IPv6 half skipped");
@@ -186,10 +187,10 @@ TEST_CASE("a server on all interfaces takes IPv4 and IPv6 clients") {
     }
     auto six = net::connect_to("::1", port);
     REQUIRE(six.ok());
-    auto accepted6 = any->accept();
+    auto accepted6 = any.value().accept();
     REQUIRE(accepted6.ok());
-    CHECK(accepted6->second.host() == "::1");
-    CHECK(accepted6->second.to_string() == "[::1]:" + std::to_string(six->local_address()->port()));
+    CHECK(accepted6.value().second.host() == "::1");
+    CHECK(accepted6.value().second.to_string() == "[::1]:" + std::to_string(six.value().local_address().value().port()));
 }
 
 TEST_CASE("send to a peer that has gone reports an error instead of killing the process") {
@@ -204,7 +205,7 @@ TEST_CASE("send to a peer that has gone reports an error instead of killing the 
     // which without MSG_NOSIGNAL would be a fatal SIGPIPE.
     const std::string chunk(64 * 1024, 'x');
     bool failed = false;
-    for (int i = 0; i < 200 && !failed; ++i) failed = !clientSocket->send_all(chunk).ok();
+    for (int i = 0; i < 200 && !failed; ++i) failed = !clientSocket.value().send_all(chunk).ok();
     CHECK(failed);
 }
 
@@ -213,8 +214,8 @@ TEST_CASE("address equality compares family, host and port") {
     auto b = net::resolve("127.0.0.1", 5000, net::udp);
     auto c = net::resolve("127.0.0.1", 5001, net::udp);
     REQUIRE((a.ok() && b.ok() && c.ok()));
-    CHECK(a->front() == b->front());
-    CHECK(a->front() != c->front());
+    CHECK(a.value().front() == b.value().front());
+    CHECK(a.value().front() != c.value().front());
     CHECK(net::family_name(AF_INET) == std::string("AF_INET"));
     CHECK(net::family_name(AF_INET6) == std::string("AF_INET6"));
 }
@@ -263,7 +264,7 @@ TEST_CASE("the network library starts once, and says so when it cannot") {
     // unsigned): the invalid handle is a value of its own.
     auto created = net::socket::create(AF_INET, net::udp);
     REQUIRE(created.ok());
-    CHECK(created->handle() != platform::invalid_socket);
+    CHECK(created.value().handle() != platform::invalid_socket);
 }
 
 TEST_CASE("a UDP socket is not broken by a 'port unreachable' from an earlier send") {
@@ -276,12 +277,166 @@ TEST_CASE("a UDP socket is not broken by a 'port unreachable' from an earlier se
         closed_port = port_of(gone);
     }
     net::socket s = udp_on_loopback();
-    REQUIRE(s.set_timeout(200ms).ok());
+    REQUIRE(s.set_receive_timeout(200ms).ok());
     auto nowhere = net::resolve("127.0.0.1", closed_port, net::udp);
     REQUIRE(nowhere.ok());
-    REQUIRE(s.sendto("anyone?", nowhere->front()).ok());
+    REQUIRE(s.sendto("anyone?", nowhere.value().front()).ok());
     char buffer[64];
     auto got = s.recvfrom(buffer, sizeof buffer);
     REQUIRE_FALSE(got.ok());
     CHECK(got.error().code == std::errc::timed_out);
+}
+
+namespace {
+// A connected pair over loopback: {the client's end, the server's end}.
+std::pair<net::socket, net::socket> connected_pair() {
+    net::socket welcomingSocket = tcp_listening();
+    auto clientSocket = net::connect_to("127.0.0.1", port_of(welcomingSocket));
+    REQUIRE(clientSocket.ok());
+    auto accepted = welcomingSocket.accept();
+    REQUIRE(accepted.ok());
+    return {std::move(clientSocket.value()), std::move(accepted.value().first)};
+}
+}  // namespace
+
+TEST_CASE("recv_exactly takes exactly n bytes, whatever pieces they come in") {
+    auto [a, b] = connected_pair();
+    REQUIRE(a.send_all("he").ok());
+    std::thread later([&a] {
+        std::this_thread::sleep_for(50ms);
+        (void)a.send_all("llo, and the rest");
+    });
+    auto got = b.recv_exactly(5);
+    later.join();
+    REQUIRE(got.ok());
+    CHECK(got.value() == "hello");
+    auto rest = b.recv_exactly(4);  // what follows was left in the stream
+    REQUIRE(rest.ok());
+    CHECK(rest.value() == ", an");
+    CHECK(b.recv_exactly(0).value().empty());  // nothing asked: no recv at all
+}
+
+TEST_CASE("recv_exactly: the peer closing early, and a deadline") {
+    SUBCASE("closed after 3 of 10 bytes") {
+        auto [a, b] = connected_pair();
+        REQUIRE(a.send_all("abc").ok());
+        a.close();
+        auto got = b.recv_exactly(10);
+        REQUIRE_FALSE(got.ok());
+        CHECK(got.error().code == net::errc::closed);
+        CHECK(got.error().message() == "recv: connection closed by peer after 3 of 10 bytes");
+    }
+    SUBCASE("the deadline passes") {
+        auto [a, b] = connected_pair();
+        REQUIRE(a.send_all("ab").ok());
+        const auto start = net::clock::now();
+        auto got = b.recv_exactly(3, start + 150ms);
+        const auto waited = net::clock::now() - start;
+        REQUIRE_FALSE(got.ok());
+        CHECK(got.error().code == std::errc::timed_out);
+        CHECK(waited >= 140ms);
+        CHECK(waited < 3s);
+    }
+}
+
+TEST_CASE("line_reader: lines in any pieces, the end of the stream, the limit") {
+    auto [a, b] = connected_pair();
+    net::line_reader lines(b, 64);
+    REQUIRE(a.send_all("first\nsec").ok());
+    REQUIRE(a.send_all("ond\n\nlast line\nbinary:").ok());
+    REQUIRE(a.send_all(std::string("\0\x01\x02", 3)).ok());
+    CHECK(lines.next().value() == std::optional<std::string>("first"));
+    CHECK(lines.next().value() == std::optional<std::string>("second"));
+    CHECK(lines.next().value() == std::optional<std::string>(""));
+    CHECK(lines.next().value() == std::optional<std::string>("last line"));
+    auto bytes = lines.exactly(10);  // "binary:" was read already, 3 more come from the socket
+    REQUIRE(bytes.ok());
+    CHECK(bytes.value() == std::string("binary:\0\x01\x02", 10));
+    SUBCASE("closed between two lines: nothing, not an error") {
+        a.close();
+        auto end = lines.next();
+        REQUIRE(end.ok());
+        CHECK_FALSE(end.value().has_value());
+    }
+    SUBCASE("closed in the middle of a line") {
+        REQUIRE(a.send_all("half a li").ok());
+        a.close();
+        auto cut = lines.next();
+        REQUIRE_FALSE(cut.ok());
+        CHECK(cut.error().code == net::errc::closed);
+        CHECK(cut.error().message().find("in the middle of a line") != std::string::npos);
+    }
+    SUBCASE("a line past the limit") {
+        REQUIRE(a.send_all(std::string(200, 'x')).ok());
+        auto longer = lines.next();
+        REQUIRE_FALSE(longer.ok());
+        CHECK(longer.error().code == net::errc::too_long);
+    }
+    SUBCASE("nothing before the deadline") {
+        auto late = lines.next(net::clock::now() + 100ms);
+        REQUIRE_FALSE(late.ok());
+        CHECK(late.error().code == std::errc::timed_out);
+    }
+}
+
+TEST_CASE("a deadline already past looks without waiting") {
+    net::socket s = udp_on_loopback();
+    char buffer[16];
+    const auto start = net::clock::now();
+    auto nothing = s.recvfrom(buffer, sizeof buffer, net::clock::now());
+    CHECK(net::clock::now() - start < 500ms);
+    REQUIRE_FALSE(nothing.ok());
+    CHECK(nothing.error().code == std::errc::timed_out);
+    // With a datagram waiting, the same look finds it.
+    net::socket sender = udp_on_loopback();
+    REQUIRE(sender.sendto("x", s.local_address().value()).ok());
+    REQUIRE(s.recvfrom(buffer, sizeof buffer, net::clock::now() + 2s).ok());  // it has arrived
+    REQUIRE(sender.sendto("y", s.local_address().value()).ok());
+    std::this_thread::sleep_for(50ms);
+    auto found = s.recvfrom(buffer, sizeof buffer, net::clock::now());
+    REQUIRE(found.ok());
+    CHECK(buffer[0] == 'y');
+}
+
+TEST_CASE("a send timeout ends a send to a peer that reads nothing") {
+    auto [a, b] = connected_pair();
+    REQUIRE(a.set_send_timeout(200ms).ok());
+    const std::string chunk(1 << 20, 'x');
+    net::result<void> sent;
+    const auto start = net::clock::now();
+    for (int i = 0; i < 256 && sent.ok(); ++i) sent = a.send_all(chunk);  // b never reads
+    REQUIRE_FALSE(sent.ok());
+    CHECK(sent.error().code == std::errc::timed_out);
+    CHECK(net::clock::now() - start < 10s);
+}
+
+TEST_CASE("reset_on_close: the peer sees a reset, not the end of the stream") {
+    if (std::getenv("WINEPREFIX") != nullptr) {
+        MESSAGE("skipped under Wine, which closes in order whatever SO_LINGER says (Windows itself resets)");
+        return;
+    }
+    auto [a, b] = connected_pair();
+    REQUIRE(a.send_all("partial").ok());
+    REQUIRE(a.reset_on_close().ok());
+    a.close();
+    std::string got;
+    char buffer[64];
+    net::result<std::size_t> r = b.recv(buffer, sizeof buffer, net::clock::now() + 2s);
+    while (r.ok() && r.value() > 0) {
+        got.append(buffer, r.value());
+        r = b.recv(buffer, sizeof buffer, net::clock::now() + 2s);
+    }
+    REQUIRE_FALSE(r.ok());  // never an orderly 0
+    CHECK(r.error().code == std::errc::connection_reset);
+}
+
+TEST_CASE("errors name their call with the lecture's words") {
+    CHECK(std::string(net::call_name(net::call::recvfrom)) == "recvfrom");
+    CHECK(std::string(net::call_name(net::call::getsockname)) == "getsockname");
+    net::error e{std::make_error_code(std::errc::timed_out), net::call::recvfrom, "127.0.0.1:9", "after 4 tries"};
+    CHECK(e.message() ==
+          "recvfrom from 127.0.0.1:9: timed out after 4 tries (no answer in time: is the server running? is a "
+          "firewall in the way?)");
+    net::error denied{std::make_error_code(std::errc::permission_denied), net::call::sendto, "255.255.255.255:9"};
+    CHECK(denied.message().find("ports below 1024") == std::string::npos);  // that hint is for bind only
 }

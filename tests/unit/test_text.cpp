@@ -173,32 +173,20 @@ TEST_CASE("text::upper copies each kind of invalid UTF-8 unchanged") {
     CHECK(text::upper("\xE2\x82\xAC\xE2\x82" "x") == "\xE2\x82\xAC\xE2\x82" "X");
 }
 
-TEST_CASE("text::upper_append appends and reuses the string's memory") {
-    std::string out = "prefix:";
-    text::upper_append("abc", out);
-    CHECK(out == "prefix:ABC");
-
-    SUBCASE("ASCII needs no more room than its own size") {
-        std::string in(1000, 'x');
-        out.clear();
-        out.reserve(in.size());
-        const char* before = out.data();
-        text::upper_append(in, out);
-        CHECK(out == std::string(1000, 'X'));
-        CHECK(out.data() == before);
-    }
-    SUBCASE("3 times the input size is always enough") {
-        std::string in;
-        for (int i = 0; i < 100; ++i) {
-            in += "\xCE\x90";  // ΐ: 2 bytes -> 6
-        }
-        out.clear();
-        out.reserve(3 * in.size());
-        const char* before = out.data();
-        text::upper_append(in, out);
-        CHECK(out.size() == 3 * in.size());
-        CHECK(out.data() == before);
-    }
+TEST_CASE("upper_stream reuses its own buffer: no allocation per piece") {
+    text::upper_stream stream;
+    const std::string in(1000, 'x');
+    std::string_view first = stream.feed(in);
+    CHECK(first == std::string(1000, 'X'));
+    const char* buffer = first.data();
+    std::string_view second = stream.feed(in.substr(0, 500));
+    CHECK(second == std::string(500, 'X'));
+    CHECK(second.data() == buffer);
+    // Characters that grow ("ΐ": 2 bytes -> 6) make room as needed.
+    std::string grows;
+    for (int i = 0; i < 100; ++i) grows += "\xCE\x90";
+    CHECK(stream.feed(grows) == text::upper(grows));
+    CHECK(stream.feed(grows).size() == 3 * grows.size());
 }
 
 TEST_CASE("text::unicode_version names the table's Unicode version") {
@@ -267,12 +255,6 @@ TEST_CASE("upper_stream: held-back bytes") {
         // The stream can then be used again from a clean state.
         CHECK(stream.feed("\xC3\xA9") == "\xC3\x89");
     }
-    SUBCASE("the appending overload") {
-        std::string out = ">";
-        stream.feed("a\xC3", out);
-        stream.feed("\xA9" "b", out);
-        CHECK(out == ">A\xC3\x89" "B");
-    }
 }
 
 TEST_CASE("upper_stream: every 2-way and 3-way cut gives the same as upper()") {
@@ -317,23 +299,14 @@ TEST_CASE("upper_stream: random cuts of random text give the same as upper()") {
     }
 }
 
-TEST_CASE("upper_ascii_in_place uppercases the ASCII prefix where it lies") {
-    std::string s = "hello, world! 0123456789 the quick brown fox jumps over the lazy dog \xC3\xA9tait";
-    const std::size_t cut = s.find('\xC3');
-    std::string expected = text::upper(s.substr(0, cut)) + s.substr(cut);
-    CHECK(text::upper_ascii_in_place(s.data(), s.size()) == cut);
-    CHECK(s == expected);  // the prefix uppercased, the rest untouched
-    for (std::size_t n = 0; n < 100; ++n) {  // every length around the 32-byte blocks
-        std::string a(n, 'q');
-        CHECK(text::upper_ascii_in_place(a.data(), a.size()) == n);
-        CHECK(a == std::string(n, 'Q'));
-        std::string b = std::string(n, 'z') + "\x80" + "abc";
-        CHECK(text::upper_ascii_in_place(b.data(), b.size()) == n);
-        CHECK(b == std::string(n, 'Z') + "\x80" + "abc");
+TEST_CASE("the ASCII fast path: every length around its 32-byte blocks, and where it stops") {
+    for (std::size_t n = 0; n < 100; ++n) {
+        CHECK(text::upper(std::string(n, 'q')) == std::string(n, 'Q'));
+        CHECK(text::upper(std::string(n, 'z') + "\x80" + "abc") == std::string(n, 'Z') + "\x80" + "ABC");
+        CHECK(text::upper(std::string(n, 'a') + "\xC3\xA9" + std::string(40, 'b')) ==
+              std::string(n, 'A') + "\xC3\x89" + std::string(40, 'B'));
     }
     std::string all;
     for (int c = 0; c < 128; ++c) all.push_back(static_cast<char>(c));
-    std::string copy = all;
-    CHECK(text::upper_ascii_in_place(copy.data(), copy.size()) == 128);
-    CHECK(copy == text::upper(all));
+    CHECK(text::upper(all) == ascii_upper_reference(all));
 }

@@ -219,7 +219,7 @@ void serve_script(net::socket& socket, script_log& log, const std::atomic<bool>&
         // notice `stop` (every wait is short and bounded).
         milliseconds wait = 100ms;
         if (delayed) wait = std::clamp(std::chrono::ceil<milliseconds>(delayed->due - steady::now()), 1ms, 100ms);
-        (void)socket.set_timeout(wait);
+        (void)socket.set_receive_timeout(wait);
         auto got = socket.recvfrom(buffer.data(), buffer.size());
         if (!got) continue;
         auto [size, from] = got.value();

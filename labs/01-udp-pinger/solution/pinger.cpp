@@ -12,7 +12,7 @@
 //                       (serverName, serverPort))
 //   modifiedMessage, serverAddress =                clientSocket.recvfrom(buffer, size)
 //       clientSocket.recvfrom(2048)
-//   (nothing: the lecture waits for ever)           clientSocket.set_timeout(...)
+//   (nothing: the lecture waits for ever)           clientSocket.set_receive_timeout(...)
 //
 // usage: pinger [--trace] HOST PORT
 #include <chrono>
@@ -193,7 +193,7 @@ int main(int argc, char* argv[]) {
             // that we ignored must not buy this ping more time.
             const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - steady::now());
             if (left <= std::chrono::milliseconds::zero()) break;
-            if (net::result<void> set = clientSocket.set_timeout(left); !set) fail(set.error());
+            if (net::result<void> set = clientSocket.set_receive_timeout(left); !set) fail(set.error());
 
             auto received = clientSocket.recvfrom(buffer.data(), buffer.size());
             if (!received) {

@@ -10,11 +10,8 @@
 // that never returns (a loop that goes on after recv() returned 0) or that
 // crashes costs that requirement only: the grader reports it and goes on.
 #include <doctest/doctest.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -89,7 +86,7 @@ std::string hex_bytes(std::string_view bytes) {
 // What one of your functions returned, in words.
 std::string describe_error(const net::error& e) {
     if (e.code == std::errc::timed_out)  // the wrapper's likely cause speaks of servers: not the point here
-        return "the error '" + e.call + ": timed out' (recv() waited 1.5 s for bytes that were not coming)";
+        return "the error '" + std::string(net::call_name(e.call)) + ": timed out' (recv() waited 1.5 s for bytes that were not coming)";
     return "the error '" + e.message() + "'";
 }
 std::string describe(net::result<std::string>& got) {
@@ -112,8 +109,8 @@ std::string returned(net::result<std::string>& got, const std::string& want) {
     if (!got && want.size() > 40)
         return "returned " + describe(got) + ", expected " + std::to_string(want.size()) + " bytes, starting " +
                printable(want, 20, false);
-    if (got && (got->size() > 40 || want.size() > 40))
-        return "returned " + compare_bytes(*got, want, "a string of") + " (starting " + printable(*got, 20, false) +
+    if (got && (got.value().size() > 40 || want.size() > 40))
+        return "returned " + compare_bytes(got.value(), want, "a string of") + " (starting " + printable(got.value(), 20, false) +
                ", expected starting " + printable(want, 20, false) + ")";
     return "returned " + describe(got) + ", expected " + printable(want);
 }
@@ -204,10 +201,6 @@ void need(net::result<void> r, const char* what) {
     if (!r) throw std::runtime_error(std::string("the grader could not ") + what + ": " + r.error().message());
 }
 
-void set_int_option(const net::socket& s, int level, int name, int value) {
-    if (::setsockopt(s.handle(), level, name, &value, sizeof value) != 0)
-        throw std::runtime_error(std::string("the grader could not set a socket option: ") + std::strerror(errno));
-}
 
 // A TCP connection over loopback: listen on a free port, connect, accept.
 connection connect_pair() {
@@ -219,10 +212,10 @@ connection connect_pair() {
     c.peer = std::move(need(listener.accept(), "accept").first);
     // Each send() of the peer leaves at once as a segment of its own, not
     // gathered with the next ones (Nagle's algorithm off).
-    set_int_option(c.peer, IPPROTO_TCP, TCP_NODELAY, 1);
-    need(c.student.set_timeout(std::chrono::duration_cast<std::chrono::milliseconds>(recv_patience)),
+    need(c.peer.set_no_delay(), "turn Nagle's algorithm off");
+    need(c.student.set_receive_timeout(std::chrono::duration_cast<std::chrono::milliseconds>(recv_patience)),
          "set a receive timeout");
-    need(c.peer.set_timeout(3000ms), "set a receive timeout");
+    need(c.peer.set_receive_timeout(3000ms), "set a receive timeout");
     return c;
 }
 
@@ -286,8 +279,8 @@ std::string read_slowly(net::socket& s) {
 // Small buffers on both sides: the sender fills them at once and must wait
 // for the reader again and again.
 void small_buffers(connection& c) {
-    set_int_option(c.student, SOL_SOCKET, SO_SNDBUF, 32 * 1024);
-    set_int_option(c.peer, SOL_SOCKET, SO_RCVBUF, 32 * 1024);
+    need(c.student.set_buffer_size(net::socket::direction::write, 32 * 1024), "set a send buffer size");
+    need(c.peer.set_buffer_size(net::socket::direction::read, 32 * 1024), "set a receive buffer size");
 }
 
 extern "C" void on_nudge(int) {}
@@ -410,12 +403,12 @@ const char* const stuck_reading =
 std::string expect_lines(stream::line_reader& reader, const std::vector<std::string>& lines, const std::string& how) {
     for (std::size_t i = 0; i < lines.size(); ++i) {
         net::result<std::string> got = reader.recv_line();
-        if (!got || *got != lines[i]) {
+        if (!got || got.value() != lines[i]) {
             std::string problem =
                 how + ": call " + std::to_string(i + 1) + " of recv_line() " + returned(got, lines[i]);
-            if (got && got->size() > lines[i].size() && got->find('\n') != std::string::npos)
+            if (got && got.value().size() > lines[i].size() && got.value().find('\n') != std::string::npos)
                 problem += " (a line ends at the first '\\n'; the '\\n' itself is not part of it)";
-            else if (got && i > 0 && *got == lines[i - 1])
+            else if (got && i > 0 && got.value() == lines[i - 1])
                 problem += " (the same line twice: take it out of pending_)";
             else if (!got && got.error().code == std::errc::timed_out)
                 problem += " (recv() waited for more, but the whole line had come already: look in pending_ first)";
@@ -428,7 +421,7 @@ std::string expect_lines(stream::line_reader& reader, const std::vector<std::str
 std::string expect_messages(net::socket& s, const std::vector<std::string>& messages, const std::string& how) {
     for (std::size_t i = 0; i < messages.size(); ++i) {
         net::result<std::string> got = stream::recv_message(s);
-        if (!got || *got != messages[i]) {
+        if (!got || got.value() != messages[i]) {
             std::string problem =
                 how + ": call " + std::to_string(i + 1) + " of recv_message() " + returned(got, messages[i]);
             if (!got && got.error().code == std::errc::timed_out)
@@ -521,8 +514,7 @@ TEST_CASE("send_all: a broken connection is an error value, not a hang" *
         [] {
             connection c = connect_pair();
             // The peer resets the connection (as a crashed program's would).
-            linger abort_on_close{1, 0};
-            ::setsockopt(c.peer.handle(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+            (void)c.peer.reset_on_close();
             c.peer.close();
             std::mt19937 rng(2);
             net::result<void> sent = stream::send_all(c.student, random_bytes(rng, 8 * 1024 * 1024));

@@ -37,7 +37,7 @@ net::result<std::string> line_reader::recv_line() {
         if (got.value() == 0) {  // the peer closed: no more bytes will ever come
             const errc why = pending_.empty() ? errc::closed : errc::cut_short;
             pending_.clear();
-            return failure(why, "recv_line");
+            return failure(why);
         }
         pending_.append(buffer, got.value());
     }
@@ -52,14 +52,14 @@ net::result<std::string> recv_exactly(net::socket& socket, std::size_t n) {
         // the next message.
         net::result<std::size_t> got = socket.recv(data.data() + have, n - have);
         if (!got) return got.error();
-        if (got.value() == 0) return failure(have == 0 ? errc::closed : errc::cut_short, "recv");
+        if (got.value() == 0) return failure(have == 0 ? errc::closed : errc::cut_short);
         have += got.value();
     }
     return data;
 }
 
 net::result<void> send_message(net::socket& socket, std::string_view message) {
-    if (message.size() > max_message) return failure(errc::too_long, "send_message");
+    if (message.size() > max_message) return failure(errc::too_long, net::call::send);
 
     // The length, most significant byte first, whatever order this machine
     // keeps numbers in.
@@ -80,14 +80,14 @@ net::result<std::string> recv_message(net::socket& socket) {
     net::result<std::string> header = recv_exactly(socket, header_size);
     if (!header) return header.error();  // closed (a clean end), cut_short, or recv()'s error
 
-    const auto* b = reinterpret_cast<const unsigned char*>(header->data());
+    const auto* b = reinterpret_cast<const unsigned char*>(header.value().data());
     const std::uint32_t n =
         (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | std::uint32_t{b[3]};
-    if (n > max_message) return failure(errc::too_long, "recv_message");
+    if (n > max_message) return failure(errc::too_long);
 
     net::result<std::string> body = recv_exactly(socket, n);
     // After a header, even a close before the first byte of the body is a cut.
-    if (!body && body.error().code == errc::closed) return failure(errc::cut_short, "recv_message");
+    if (!body && body.error().code == errc::closed) return failure(errc::cut_short);
     return body;
 }
 

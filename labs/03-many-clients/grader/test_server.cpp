@@ -8,9 +8,8 @@
 //   LAB_BIN      the folder of the program to grade (the Makefile sets it)
 //   LAB_SERVER   its name: "server" (make lab03) or "poll_server" (make lab03-poll)
 #include <doctest/doctest.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -48,20 +47,21 @@ class client {
 public:
     client(std::uint16_t port, clock_type::time_point deadline) {
         net::result<std::vector<net::address>> where = net::resolve("127.0.0.1", port, net::tcp);
-        if (!where || where->empty()) {
+        if (!where || where.value().empty()) {
             problem_ = "resolve 127.0.0.1: " + (where ? std::string("no address") : where.error().message());
             return;
         }
-        net::result<net::socket> created = net::socket::create(where->front().family(), net::tcp);
+        const net::address server = where.value().front();
+        net::result<net::socket> created = net::socket::create(server.family(), net::tcp);
         if (!created) {
             problem_ = created.error().message();
             return;
         }
         socket_ = std::move(created.value());
-        // On Linux, SO_SNDTIMEO bounds connect() as well as send(): a server
-        // whose listen queue is full cannot make us wait for ever.
+        // On Linux, a send timeout bounds connect() as well as send(): a
+        // server whose listen queue is full cannot make us wait for ever.
         set_send_timeout(deadline);
-        net::result<void> connected = socket_.connect(where->front());
+        net::result<void> connected = socket_.connect(server);
         if (!connected) problem_ = connected.error().message();
     }
 
@@ -81,11 +81,7 @@ public:
         std::string got;
         std::vector<char> buffer(65536);
         while (got.size() < n) {
-            if (!wait_until(deadline)) {
-                problem_ = "no reply in time";
-                break;
-            }
-            net::result<std::size_t> r = socket_.recv(buffer.data(), std::min(buffer.size(), n - got.size()));
+            net::result<std::size_t> r = socket_.recv(buffer.data(), std::min(buffer.size(), n - got.size()), deadline);
             if (!r) {
                 problem_ = r.error().code == std::errc::timed_out ? "no reply in time" : r.error().message();
                 break;
@@ -104,8 +100,7 @@ public:
         std::string got;
         std::vector<char> buffer(65536);
         while (true) {
-            if (!wait_until(deadline)) return std::nullopt;
-            net::result<std::size_t> r = socket_.recv(buffer.data(), buffer.size());
+            net::result<std::size_t> r = socket_.recv(buffer.data(), buffer.size(), deadline);
             if (!r) {
                 if (r.error().code == std::errc::timed_out) return std::nullopt;
                 return got;  // reset: the connection has ended too
@@ -118,17 +113,9 @@ public:
     void finish_sending() { (void)socket_.shutdown(net::socket::direction::write); }
 
 private:
-    static std::chrono::milliseconds left(clock_type::time_point deadline) {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now());
-    }
-    bool wait_until(clock_type::time_point deadline) {
-        const auto ms = left(deadline);
-        return ms.count() > 0 && socket_.set_timeout(ms).ok();
-    }
     void set_send_timeout(clock_type::time_point deadline) {
-        const long long ms = std::max<long long>(1, left(deadline).count());
-        timeval tv{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>(ms % 1000 * 1000)};
-        ::setsockopt(socket_.handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock_type::now());
+        (void)socket_.set_send_timeout(std::max(left, std::chrono::milliseconds(1)));
     }
 
     net::socket socket_;

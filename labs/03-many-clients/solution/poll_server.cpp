@@ -11,6 +11,7 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -19,13 +20,6 @@
 #include "common/cli.hpp"
 #include "common/net.hpp"
 #include "common/text.hpp"
-
-static const cli::program lab_poll_server{
-    .name = "poll_server",
-    .summary = "Lab 03 (stretch): serves many TCP clients in one thread with poll(): everything each "
-               "client sends comes back uppercased, until that client closes.",
-    .backlog = true,
-    .default_backlog = 128};
 
 // What the server remembers about one client between two turns.
 struct client {
@@ -46,26 +40,38 @@ bool serve_turn(client& c) {
     char sentence[4096];
     net::result<std::size_t> got = c.connectionSocket.recv(sentence, sizeof sentence);
     if (!got) {
-        cli::log("closed " + c.name + " (" + got.error().message() + ")");
+        cli::log("closed ", c.name, " (", got.error(), ")");
         return false;
     }
     if (got.value() == 0) {  // the client closed its side: answer the rest, then close ours
         (void)c.connectionSocket.send_all(c.upper.finish());
-        cli::log("closed " + c.name + " (the client closed)");
+        cli::log("closed ", c.name, " (the client closed)");
         return false;
     }
     net::result<void> sent = c.connectionSocket.send_all(c.upper.feed({sentence, got.value()}));
     if (!sent) {
-        cli::log("closed " + c.name + " (" + sent.error().message() + ")");
+        cli::log("closed ", c.name, " (", sent.error(), ")");
         return false;
     }
     return true;
 }
 
 int main(int argc, char* argv[]) {
-    const cli::server_options options = cli::parse_server(lab_poll_server, argc, argv);
-    net::socket serverSocket = cli::check(net::server_socket(net::tcp, options.host, options.port));
-    cli::check(serverSocket.listen(options.backlog));
+    std::string host;  // all interfaces
+    std::uint16_t serverPort = cli::default_port;
+    int backlog = 128;
+    cli::parse(argc, argv,
+               {"poll_server",
+                "Lab 03 (stretch): serves many TCP clients in one thread with poll(): everything each client "
+                "sends comes back uppercased, until that client closes.",
+                {cli::host(host), cli::port(serverPort),
+                 cli::whole("--backlog", "N", "connections the OS may queue for accept() (default: 128)", 0, 65535,
+                            backlog),
+                 cli::quiet(), cli::trace()}});
+    net::socket serverSocket = cli::check(net::server_socket(net::tcp, host, serverPort));
+    cli::check(serverSocket.listen(backlog));
+    // Ctrl-C wakes the poll() below: the welcoming socket becomes readable.
+    net::stop_on_ctrl_c(serverSocket);
     cli::announce_ready(serverSocket);
 
     // watched[0] is the welcoming socket; watched[i] (i >= 1) is clients[i - 1].
@@ -74,15 +80,12 @@ int main(int argc, char* argv[]) {
     std::vector<client> clients;
 
     while (!net::stop_requested()) {
-        // Wait until a socket has something for us. Ctrl-C interrupts poll();
-        // the timeout (250 ms) covers a Ctrl-C that comes just before poll()
-        // starts waiting, which nothing would interrupt.
-        const int ready = ::poll(watched.data(), watched.size(), 250);
+        // Wait until a socket has something for us (-1: as long as it takes).
+        const int ready = ::poll(watched.data(), watched.size(), -1);
         if (ready < 0) {
-            if (errno == EINTR) continue;  // a signal: the loop condition looks at it
+            if (errno == EINTR) continue;  // a signal (Ctrl-C): the loop condition looks at it
             cli::fail(std::string("poll: ") + std::strerror(errno));
         }
-        if (ready == 0) continue;  // nothing happened in 250 ms
 
         // The clients first, from the last to the first, so that removing
         // one does not move those not yet looked at.
@@ -99,13 +102,13 @@ int main(int argc, char* argv[]) {
         // A new client on the welcoming socket: accept() does not wait now.
         if (watched[0].revents & POLLIN) {
             auto accepted = serverSocket.accept();
+            if (net::stop_requested()) break;  // Ctrl-C
             if (!accepted) {
-                if (net::is_stop(accepted.error())) break;
-                cli::log(accepted.error().message());
+                cli::log(accepted.error());
                 continue;
             }
             auto [connectionSocket, addr] = std::move(accepted.value());
-            cli::log("connected " + addr.to_string() + " (" + std::to_string(clients.size() + 1) + " clients)");
+            cli::log("connected ", addr, " (", clients.size() + 1, " clients)");
             watched.push_back({connectionSocket.handle(), POLLIN, 0});
             clients.push_back(client{std::move(connectionSocket), addr.to_string(), {}});
         }
@@ -113,7 +116,7 @@ int main(int argc, char* argv[]) {
     // Ctrl-C: close every connection; each client sees the end of the stream.
     for (client& c : clients) {
         c.connectionSocket.close();
-        cli::log("closed " + c.name + " (Ctrl-C)");
+        cli::log("closed ", c.name, " (Ctrl-C)");
     }
     return cli::success;
 }

@@ -4,10 +4,10 @@
 // The welcoming socket only accepts. Each connection socket is moved into a
 // thread of its own, which does what the lecture's loop body does (receive,
 // uppercase, send back, close), while the loop goes straight back to
-// accept(). On Ctrl-C every thread's recv() fails, each thread closes its
+// accept(). On Ctrl-C every thread's recv() wakes up, each thread closes its
 // connection and returns, and main() joins them all.
 #include <atomic>
-#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
@@ -18,16 +18,6 @@
 #include "common/net.hpp"
 #include "common/text.hpp"
 
-// The listen queue (--backlog): how many connections the operating system
-// completes and keeps for us until we accept() them. The lecture's listen(1)
-// is too short for a hundred clients arriving at once.
-static const cli::program lab_server{
-    .name = "server",
-    .summary = "Lab 03: accepts TCP connections and sends back everything each client sends, "
-               "uppercased, until that client closes.",
-    .backlog = true,
-    .default_backlog = 128};
-
 // The lecture's loop body, for one client and a whole stream:
 //   sentence = connectionSocket.recv(1024)
 //   connectionSocket.send(sentence.upper())
@@ -36,20 +26,20 @@ static const cli::program lab_server{
 // It owns the connection socket (taken by value): when it returns, the
 // socket is closed.
 void serve_client(net::socket connectionSocket, std::string client) {
-    cli::log("connected " + client);
-    // Ctrl-C wakes the main thread only (its accept() fails). So that a
-    // thread of its own, waiting in recv() for a silent client, notices it
-    // too, recv() waits at most half a second at a time.
-    (void)connectionSocket.set_timeout(std::chrono::milliseconds(500));
+    cli::log("connected ", client);
+    // Ctrl-C wakes this thread's recv() too (see task 3).
+    net::stop_on_ctrl_c(connectionSocket);
     text::upper_stream upper;  // a character cut in two by recv() is uppercased as one
     char sentence[4096];
     std::string reason = "the client closed";
     while (true) {
         net::result<std::size_t> got = connectionSocket.recv(sentence, sizeof sentence);
-        if (!got) {
-            // Half a second without a byte: wait again, unless Ctrl-C was pressed.
-            if (got.error().code == std::errc::timed_out && !net::stop_requested()) continue;
-            reason = got.error().message();  // the client reset the connection, or Ctrl-C
+        if (net::stop_requested()) {  // Ctrl-C woke the recv()
+            reason = "Ctrl-C";
+            break;
+        }
+        if (!got) {  // the client reset the connection
+            reason = got.error().message();
             break;
         }
         if (got.value() == 0) {  // the client closed its side: answer the rest, then close ours
@@ -63,7 +53,7 @@ void serve_client(net::socket connectionSocket, std::string client) {
         }
     }
     connectionSocket.close();
-    cli::log("closed " + client + " (" + reason + ")");
+    cli::log("closed ", client, " (", reason, ")");
 }
 
 // One per client: its thread, and a flag the thread sets when it is done.
@@ -87,14 +77,27 @@ void join_finished(std::vector<client_thread>& clients) {
 }
 
 int main(int argc, char* argv[]) {
-    // Reads --port, --host, -q ...; also makes Ctrl-C (SIGINT) wake the main
-    // thread's accept() with an error for which net::is_stop() is true.
-    const cli::server_options options = cli::parse_server(lab_server, argc, argv);
+    // The command line: --host, --port, --backlog, -q, --trace.
+    std::string host;  // all interfaces
+    std::uint16_t serverPort = cli::default_port;
+    // The listen queue: how many connections the operating system completes
+    // and keeps for us until we accept() them. The lecture's listen(1) is too
+    // short for a hundred clients arriving at once.
+    int backlog = 128;
+    cli::parse(argc, argv,
+               {"server",
+                "Lab 03: accepts TCP connections and sends back everything each client sends, uppercased, "
+                "until that client closes.",
+                {cli::host(host), cli::port(serverPort),
+                 cli::whole("--backlog", "N", "connections the OS may queue for accept() (default: 128)", 0, 65535,
+                            backlog),
+                 cli::quiet(), cli::trace()}});
 
     // serverSocket = socket(AF_INET, SOCK_STREAM); serverSocket.bind(('', serverPort))
-    net::socket serverSocket = cli::check(net::server_socket(net::tcp, options.host, options.port));
+    net::socket serverSocket = cli::check(net::server_socket(net::tcp, host, serverPort));
     // serverSocket.listen(...): the welcoming socket
-    cli::check(serverSocket.listen(options.backlog));
+    cli::check(serverSocket.listen(backlog));
+    net::stop_on_ctrl_c(serverSocket);  // Ctrl-C wakes the accept() below
     cli::announce_ready(serverSocket);
 
     // Task 2: the threads, so that main() can wait for them at the end.
@@ -103,9 +106,9 @@ int main(int argc, char* argv[]) {
     while (true) {
         // connectionSocket, addr = serverSocket.accept()
         auto accepted = serverSocket.accept();
+        if (net::stop_requested()) break;  // Ctrl-C: stop accepting
         if (!accepted) {
-            if (net::is_stop(accepted.error())) break;  // Ctrl-C: stop accepting
-            cli::log(accepted.error().message());
+            cli::log(accepted.error());
             continue;
         }
         auto [connectionSocket, addr] = std::move(accepted.value());
@@ -125,8 +128,8 @@ int main(int argc, char* argv[]) {
         clients.push_back({std::move(thread), finished});
     }
 
-    // Task 3: Ctrl-C brought us here. Each serve_client notices it within
-    // half a second, closes its connection and returns: wait for each thread.
+    // Task 3: Ctrl-C brought us here. It woke every serve_client's recv()
+    // as well: each closes its connection and returns. Wait for each thread.
     serverSocket.close();
     for (client_thread& each : clients) each.thread.join();
     return cli::success;
