@@ -4,8 +4,8 @@ import os
 import platform
 import statistics
 import subprocess
+import sys
 
-import svgplot
 import targets
 
 NA_MARKS = {}  # n/a reason -> footnote letter, in order of appearance
@@ -116,6 +116,58 @@ def sweep_series(rows):
     return series, lines
 
 
+# The scaling chart is drawn by the project's plotter, bin/svgplot
+# (tools/plot/): this only writes its description, one statement a line.
+SCALING_TITLE = 'tcp_server_threaded: throughput and memory against concurrent clients'
+STYLES = {'tcp_server_threaded': '#1f5fbf points', 'floor': '#888888 dashed points'}
+
+
+def scaling_chart(series, title=SCALING_TITLE):
+    """series: {server: [(clients, req_per_s, rss_mib), ...]} -> the chart for svgplot."""
+    lines = [f'title {title}', 'xlabel concurrent clients (connections held open at once, log scale)',
+             'xscale log']
+    panels = [('Throughput (requests answered per second)', 'requests / s'),
+              ('Server memory while all clients are connected (VmRSS)', 'MiB')]
+    for column, (panel_title, unit) in enumerate(panels, start=1):
+        lines.append(f'panel {panel_title} | {unit}')
+        for name, points in series.items():
+            lines.append(f'series {name} | {STYLES.get(name, "#c03030 points")}')
+            lines += [f'{point[0]} {point[column]:.6g}' for point in points]
+    return '\n'.join(lines) + '\n'
+
+
+def draw(svgplot, chart, path):
+    """Runs svgplot on the chart description; None when the SVG is written, else what went wrong."""
+    try:
+        run = subprocess.run([svgplot], input=chart, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as e:
+        return f'{svgplot}: {e} (`make svgplot` builds it)'
+    if run.returncode != 0:
+        return run.stderr.strip() or f'{svgplot} ended with status {run.returncode}'
+    with open(path, 'w') as f:
+        f.write(run.stdout)
+    return None
+
+
+def series_from_results(text):
+    """The scaling table of a RESULTS.md, back into {server: [(clients, req/s, MiB)]}."""
+    series, in_table = {}, False
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip('|').split('|')]
+        if cells[:2] == ['server', 'clients']:
+            in_table = True
+        elif in_table and len(cells) == 9 and cells[1][:1].isdigit():
+            try:
+                point = (int(cells[1].replace(',', '')), float(cells[4].replace(',', '')),
+                         float(cells[8].replace(' MiB', '')))
+            except ValueError:
+                continue  # a failed row: '-' instead of a figure
+            series.setdefault(cells[0], []).append(point)
+        elif in_table and not line.startswith('|'):
+            in_table = False
+    return series
+
+
 def _first_line(argv):
     try:
         return subprocess.run(argv, capture_output=True, text=True, timeout=10).stdout.splitlines()[0]
@@ -157,9 +209,25 @@ def write_all(bench, modes, table, syscalls, wall, here):
     main_table, notes = results_table(modes, table, agg)
     series, sweep_lines = sweep_series(bench.sweep_rows)
     verdicts = targets.evaluate(bench, agg, syscalls)
-    with open(os.path.join(here, 'scaling.svg'), 'w') as f:
-        f.write(svgplot.scaling_svg(series, 'tcp_server_threaded: throughput and memory against concurrent clients'))
+    trouble = draw(os.path.join(bench.bin, 'svgplot'), scaling_chart(series), os.path.join(here, 'scaling.svg'))
+    if trouble:
+        bench.problems.append(f'scaling.svg not drawn: {trouble}')
     md = targets.document(bench, machine(), main_table, notes, sweep_lines, verdicts, syscall_lines(syscalls), wall)
     with open(os.path.join(here, 'RESULTS.md'), 'w') as f:
         f.write(md)
     return '\n'.join([main_table, *notes, '', *sweep_lines, '', 'Targets:', *[v['line'] for v in verdicts]])
+
+
+# Redraw bench/scaling.svg from the scaling table of bench/RESULTS.md, without
+# measuring again: python3 bench/report.py --replot [--bin DIR]
+if __name__ == '__main__':
+    here = os.path.dirname(os.path.abspath(__file__))
+    args = sys.argv[1:]
+    if args[:1] != ['--replot'] or len(args) not in (1, 3) or (len(args) == 3 and args[1] != '--bin'):
+        sys.exit('usage: python3 bench/report.py --replot [--bin DIR]')
+    svgplot = os.path.join(args[2] if len(args) == 3 else os.path.join(os.path.dirname(here), 'bin'), 'svgplot')
+    with open(os.path.join(here, 'RESULTS.md')) as results:
+        trouble = draw(svgplot, scaling_chart(series_from_results(results.read())), os.path.join(here, 'scaling.svg'))
+    if trouble:
+        sys.exit(f'report.py: {trouble}')
+    print('wrote bench/scaling.svg from the scaling table of bench/RESULTS.md')
