@@ -85,7 +85,7 @@ sanitize:
 TSAN_BIN := build/tsan/bin
 tsan: $(BIN)/process_tests
 	$(MAKE) all BUILD=build/tsan BIN=$(TSAN_BIN) CXXFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread"
-	TSAN_OPTIONS="halt_on_error=1 exitcode=66" BIN=$(TSAN_BIN) $(BIN)/process_tests -tc='threaded*'
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" BIN=$(TSAN_BIN) $(BIN)/process_tests -tc='threaded*,limits*,streams*'
 
 # ---------------------------------------------------------------- Windows
 # The same sources, cross-compiled with MinGW-w64 (POSIX threads for
@@ -142,3 +142,9 @@ clean:
 	rm -rf build bin
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# make stress: longer runs at the limits (CI runs it): 500 clients streaming
+# when Ctrl-C comes, none of which may take a cut answer for a whole one.
+.PHONY: stress
+stress: all
+	python3 tools/stress_sigint.py --bin $(BIN)

@@ -189,6 +189,7 @@ std::string help_text(const program& spec) {
 }
 
 void parse(int argc, char* argv[], const program& spec) {
+    platform::prepare_stdio();  // before anything else writes or opens
     program_name = spec.name;
     const parsed result = parse_args(spec, platform::arguments_utf8(argc, argv));
     if (result.help) {
@@ -201,7 +202,6 @@ void parse(int argc, char* argv[], const program& spec) {
     }
     set_quiet(quiet_logs_option);
     net::set_trace(trace_option);
-    platform::prepare_stdio();
     // Log lines must reach a redirected stderr at once, on every system
     // (Windows' C library buffers stderr when it is a file).
     std::setvbuf(stderr, nullptr, _IONBF, 0);
@@ -226,19 +226,32 @@ void set_quiet(bool quiet) { quiet_logs = quiet; }
 bool is_quiet() { return quiet_logs; }
 
 void write_log(const std::string& line) {
+    // A log nobody reads (stderr a full pipe) must not stop the server:
+    // lines that cannot go at once are counted, and said when they can.
+    static std::size_t dropped = 0;
     std::lock_guard<std::mutex> lock(log_mutex);
-    std::fputs((line + "\n").c_str(), stderr);
+    if (!platform::stderr_ready()) {
+        ++dropped;
+        return;
+    }
+    std::string text = line.substr(0, 4000) + "\n";  // one write, never more than a pipe takes at once
+    if (dropped > 0) text = "(" + std::to_string(std::exchange(dropped, 0)) + " log lines dropped: stderr was full)\n" + text;
+    std::fputs(text.c_str(), stderr);
 }
 
 void print_line(std::string_view text) {
     write_out(text);
     write_out("\n");
-    std::fflush(stdout);
+    flush_out();
 }
 
 void write_out(std::string_view bytes) {
     if (!bytes.empty() && std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size())
-        fail("cannot write to standard output");
+        fail("cannot write to standard output: " + std::generic_category().message(errno));
+}
+
+void flush_out() {
+    if (std::fflush(stdout) != 0) fail("cannot write to standard output: " + std::generic_category().message(errno));
 }
 
 std::optional<std::string> read_line() {

@@ -130,9 +130,11 @@ void log(const Pieces&... pieces) {
     write_log(line);
 }
 
-// Whole lines and raw bytes on stdout.
+// Whole lines and raw bytes on stdout; flush_out() sends what is buffered.
+// A write that fails (a full disk, a closed pipe) is a run-time failure.
 void print_line(std::string_view text);
 void write_out(std::string_view bytes);
+void flush_out();
 // Reads one line from stdin without its line ending; nothing at end of input.
 std::optional<std::string> read_line();
 // The lecture's prompt when stdin is a terminal.

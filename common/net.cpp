@@ -47,6 +47,9 @@ const char* likely_cause(const error& failure) {
     if (code == std::errc::timed_out) return "no answer in time: is the server running? is a firewall in the way?";
     if (code == std::errc::permission_denied && failure.call == call::bind)
         return "ports below 1024 need administrator rights";
+    if (code == std::errc::permission_denied && failure.call == call::sendto)
+        return "a broadcast address? sending there must be allowed on the socket (SO_BROADCAST)";
+    if (code == std::errc::message_size) return "more than one UDP datagram can carry";
     if (code == std::errc::address_not_available) return "that address does not belong to this machine";
     if (code == std::errc::network_unreachable || code == std::errc::host_unreachable)
         return "check the address and the network connection";
@@ -101,8 +104,9 @@ struct stop_list {
     bool installed = false;
 };
 stop_list& to_wake() {
-    static stop_list list;
-    return list;
+    // Never destroyed: the thread that wakes them may still run at exit.
+    static stop_list* list = new stop_list;
+    return *list;
 }
 
 // Runs after Ctrl-C, in a thread of its own (see platform::on_ctrl_c).

@@ -19,6 +19,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -232,6 +233,10 @@ void wake_blocked_calls(socket_handle handle) { ::closesocket(handle); }
 void close_woken_socket(socket_handle) {}
 
 bool stdin_is_terminal() { return _isatty(_fileno(stdin)) != 0; }
+bool stderr_ready() { return true; }
+std::size_t raise_open_file_limit() { return 0; }  // sockets are not files on Windows
+int hold_spare_descriptor() { return -1; }
+void release_spare_descriptor(int) {}
 void prepare_stdio() {
     _setmode(_fileno(stdin), _O_BINARY);
     _setmode(_fileno(stdout), _O_BINARY);
@@ -371,7 +376,32 @@ void wake_blocked_calls(socket_handle handle) { ::shutdown(handle, SHUT_RD); }
 void close_woken_socket(socket_handle handle) { ::close(handle); }
 
 bool stdin_is_terminal() { return ::isatty(STDIN_FILENO) != 0; }
-void prepare_stdio() {}
+
+void prepare_stdio() {
+    // open() returns the lowest free descriptor: a closed 0, 1 or 2 first.
+    for (int fd = 0; fd <= 2; ++fd)
+        if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) ::open("/dev/null", O_RDWR);
+}
+
+bool stderr_ready() {
+    pollfd watched{STDERR_FILENO, POLLOUT, 0};
+    return ::poll(&watched, 1, 0) == 1 && (watched.revents & POLLOUT) != 0;
+}
+
+std::size_t raise_open_file_limit() {
+    rlimit files{};
+    if (::getrlimit(RLIMIT_NOFILE, &files) != 0) return 0;
+    if (files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &files) != 0) ::getrlimit(RLIMIT_NOFILE, &files);
+    }
+    return files.rlim_cur == RLIM_INFINITY ? 0 : static_cast<std::size_t>(files.rlim_cur);
+}
+
+int hold_spare_descriptor() { return ::open("/dev/null", O_RDONLY | O_CLOEXEC); }
+void release_spare_descriptor(int descriptor) {
+    if (descriptor >= 0) ::close(descriptor);
+}
 
 std::vector<std::string> arguments_utf8(int argc, char* argv[]) {
     return std::vector<std::string>(argv + 1, argv + argc);  // already bytes as typed

@@ -96,8 +96,22 @@ void close_woken_socket(socket_handle handle);
 // Console and standard streams.
 bool stdin_is_terminal();
 // Bytes in and out exactly as they are (no newline translation on Windows)
-// and, on a Windows console, UTF-8 text.
+// and, on a Windows console, UTF-8 text. On POSIX, a standard stream that
+// was closed (`>&-`) is opened on /dev/null first: else the next socket
+// would take its descriptor, and a log line would go to a client.
 void prepare_stdio();
+// Whether a line written to stderr now would go at once (a pipe nobody
+// reads may be full: a server must not stop for its log).
+bool stderr_ready();
+
+// Open files (POSIX: RLIMIT_NOFILE). Raises the soft limit to the hard one
+// and returns it (0: no limit worth saying).
+std::size_t raise_open_file_limit();
+// One descriptor held back, to be let go when accept() fails for lack of
+// descriptors: then one more accept() works, and that client can be told
+// "server busy" instead of waiting for ever. -1 where there is none to hold.
+int hold_spare_descriptor();
+void release_spare_descriptor(int descriptor);
 // The command-line arguments in UTF-8 (Windows hands argv over in the ANSI
 // code page, where "grüße" would not be UTF-8).
 std::vector<std::string> arguments_utf8(int argc, char* argv[]);

@@ -31,6 +31,7 @@ struct conversation {
     std::condition_variable changed;
     std::size_t lines_back = 0;  // -i: answers (lines) that have come back
     bool ended = false;          // the server closed, or the connection failed
+    bool sender_done = false;    // send_input has returned
     std::optional<net::error> send_failure;
 };
 
@@ -48,7 +49,15 @@ void send_and_finish(conversation& c, std::string_view input) {
 // the server closes and writes what comes to stdout as it arrives. Any
 // failure ends the program with one line and exit status 1.
 void converse(conversation& c, const std::function<void()>& send_input) {
-    std::thread sender(send_input);
+    // The sender is let go (detached): if the program has to end while it
+    // waits for input that never comes, nothing must wait for it. On the
+    // way out when all went well, this thread waits for it to finish.
+    std::thread([&c, &send_input] {
+        send_input();
+        std::lock_guard<std::mutex> lock(c.mutex);
+        c.sender_done = true;
+        c.changed.notify_all();  // under the lock: c may be gone once it is released
+    }).detach();
     std::vector<char> buffer(64 * 1024);
     std::string held;  // what came first, while it still reads like busy_notice
     bool printed_any = false;
@@ -68,7 +77,7 @@ void converse(conversation& c, const std::function<void()>& send_input) {
             printed_any = true;
         }
         cli::write_out(piece);
-        std::fflush(stdout);
+        cli::flush_out();
         std::size_t lines = 0;
         for (char ch : piece) lines += ch == '\n';
         if (lines > 0) {
@@ -86,12 +95,13 @@ void converse(conversation& c, const std::function<void()>& send_input) {
     if (receive_failure) cli::fail(*receive_failure);
     if (!c.input_done) {
         // The server closed before our input ended: what we still had to say
-        // would go nowhere. (The sender may be waiting for input: not joined.)
+        // would go nowhere. (The sender may be waiting for input: not waited for.)
         (void)c.socket.shutdown(net::socket::direction::both);
         cli::fail("the server closed the connection before all the input was sent");
     }
     if (!printed_any) cli::write_out(held);  // a short answer that only looked like the notice
-    sender.join();
+    std::unique_lock<std::mutex> lock(c.mutex);
+    c.changed.wait(lock, [&c] { return c.sender_done; });
     if (c.send_failure) cli::fail(*c.send_failure);
 }
 

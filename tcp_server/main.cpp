@@ -17,6 +17,7 @@
 // arrived, which on a real network may be half a sentence. This server keeps
 // receiving and answering until the client closes its side.
 // While it serves one client, the next ones wait: see tcp_server_threaded.
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -28,6 +29,7 @@ int main(int argc, char* argv[]) {
     std::string host;  // all interfaces
     std::uint16_t serverPort = cli::default_port;
     int backlog = 1;
+    int idle_timeout = 0;
     cli::parse(argc, argv,
                {"tcp_server",
                 "Accepts one TCP connection at a time and sends back everything it receives, uppercased, "
@@ -35,6 +37,8 @@ int main(int argc, char* argv[]) {
                 {cli::host(host), cli::port(serverPort),
                  cli::whole("--backlog", "N", "connections the OS may queue for accept() (default: 1)", 0, 65535,
                             backlog),
+                 cli::whole("--idle-timeout", "S", "end a connection idle for S seconds (default: 0, never)", 0, 86400,
+                            idle_timeout),
                  cli::quiet(), cli::trace()}});
 
     // serverSocket = socket(AF_INET, SOCK_STREAM); serverSocket.bind(('', serverPort))
@@ -57,7 +61,7 @@ int main(int argc, char* argv[]) {
         cli::log("connected ", addr);
 
         // sentence = connectionSocket.recv(1024) ... connectionSocket.send(capitalizedSentence)
-        const session_summary summary = serve_client(connectionSocket);
+        const session_summary summary = serve_client(connectionSocket, std::chrono::seconds(idle_timeout));
 
         // connectionSocket.close()
         connectionSocket.close();

@@ -32,7 +32,7 @@ void connection_registry::start(net::socket connectionSocket, const net::address
 
 void connection_registry::serve(std::list<connection>::iterator self, net::address client) {
     net::stop_on_ctrl_c(self->socket);  // Ctrl-C wakes this thread's recv() too
-    const session_summary summary = serve_client(self->socket);
+    const session_summary summary = serve_client(self->socket, idle_);
     std::size_t active;
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -52,7 +52,7 @@ void connection_registry::serve(std::list<connection>::iterator self, net::addre
 }
 
 void connection_registry::turn_away(net::socket& connectionSocket, const net::address& client, const char* why) {
-    cli::log("refused ", client, " (server busy: ", why, ")");
+    if (turned_away_ <= 1) cli::log("refused ", client, " (server busy: ", why, ")");
     // Say so, then close in order: a reset, which closing with the client's
     // request unread would send, could overtake the words on their way.
     (void)connectionSocket.send_all("server busy\n");
@@ -63,6 +63,28 @@ void connection_registry::turn_away(net::socket& connectionSocket, const net::ad
         net::result<std::size_t> got = connectionSocket.recv(discard, sizeof discard, until);
         if (!got || got.value() == 0) break;
     }
+}
+
+void connection_registry::turn_away_for_lack_of_descriptors(net::socket& welcomingSocket) {
+    if (turned_away_ == 0) cli::log("out of file descriptors: turning clients away until some leave");
+    ++turned_away_;
+    platform::release_spare_descriptor(std::exchange(spare_descriptor_, -1));
+    bool accepted_one = false;
+    {
+        auto accepted = welcomingSocket.accept();
+        if (accepted) turn_away(accepted.value().first, accepted.value().second, "out of file descriptors");
+        accepted_one = accepted.ok();
+    }  // closed here, so that the spare can be taken back
+    spare_descriptor_ = platform::hold_spare_descriptor();
+    // Nobody could be accepted even so (the descriptors of the whole system
+    // are gone, say): wait a little instead of spinning on accept().
+    if (!accepted_one) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+}
+
+void connection_registry::descriptors_available() {
+    if (turned_away_ == 0) return;
+    cli::log("file descriptors available again (", turned_away_, " clients were turned away)");
+    turned_away_ = 0;
 }
 
 bool connection_registry::stop_all(std::chrono::milliseconds grace) {

@@ -8,12 +8,16 @@
 std::string session_summary::describe() const {
     std::string text = std::to_string(received) + " bytes in, " + std::to_string(sent) + " out";
     if (stopped) text += ", reset by Ctrl-C";
+    else if (idle) text += ", reset: idle too long";
     else if (failure) text += ", " + failure->message();
     return text;
 }
 
-session_summary serve_client(net::socket& connectionSocket) {
+session_summary serve_client(net::socket& connectionSocket, std::chrono::seconds idle) {
     session_summary summary;
+    // A client that reads nothing makes send() wait: bounded too.
+    if (idle.count() > 0) (void)connectionSocket.set_send_timeout(idle);
+    auto until = [idle] { return idle.count() > 0 ? net::clock::now() + idle : net::no_deadline; };
     text::upper_stream upper;  // keeps a character cut in two by recv() for the next piece
     // Not zero-filled: a page of it becomes real memory only when data lands
     // there, so a thousand quiet connections cost little.
@@ -30,9 +34,9 @@ session_summary serve_client(net::socket& connectionSocket) {
     bool whole = false;  // the client closed its side and got its whole answer
     while (true) {
         // sentence = connectionSocket.recv(1024)
-        net::result<std::size_t> got = connectionSocket.recv(sentence.get(), buffer_size);
+        net::result<std::size_t> got = connectionSocket.recv(sentence.get(), buffer_size, until());
         if (net::stop_requested()) break;  // Ctrl-C
-        if (!got) {                        // reset by the client
+        if (!got) {                        // reset by the client, or idle too long
             summary.failure = got.error();
             break;
         }
@@ -47,10 +51,11 @@ session_summary serve_client(net::socket& connectionSocket) {
         // per piece received, as a client that reads once (the lecture's) expects.
         if (!send_back(upper.feed({sentence.get(), got.value()}))) break;
     }
-    if (net::stop_requested() && !whole) {
-        // Ctrl-C cut the session short: what the client still expects will
-        // not come. A reset, not an orderly close, so it cannot look whole.
-        summary.stopped = true;
+    summary.idle = summary.failure && summary.failure->code == std::errc::timed_out;
+    summary.stopped = net::stop_requested() && !whole;
+    if (summary.stopped || summary.idle) {
+        // Cut short: what the client still expects will not come. A reset,
+        // not an orderly close, so that it cannot look whole.
         (void)connectionSocket.reset_on_close();
     }
     return summary;

@@ -22,6 +22,7 @@
 
 #include "../common/cli.hpp"
 #include "../common/net.hpp"
+#include "../common/text.hpp"
 #include "exchange.hpp"
 
 int main(int argc, char* argv[]) {
@@ -47,6 +48,15 @@ int main(int argc, char* argv[]) {
     udp_exchange clientSocket(serverAddresses, std::chrono::milliseconds(timeout_ms), retries);
 
     auto exchange = [&](const std::string& message) {
+        // The reply is the uppercase, which may be longer than the message
+        // ("ŉ" -> "ʼN"): if it cannot fit in a datagram, the server cannot
+        // send it, and waiting for it would end in a misleading "timed out".
+        const std::size_t reply_size = text::upper(message).size();
+        const std::size_t largest = serverAddresses.front().family() == AF_INET6 ? 65527 : 65507;
+        if (reply_size > largest && message.size() <= largest)
+            cli::fail("the reply to this message would be " + std::to_string(reply_size) +
+                      " bytes (its uppercase is longer), more than one UDP datagram can carry (" +
+                      std::to_string(largest) + "): the server cannot send it back");
         // clientSocket.sendto(message.encode(), (serverName, serverPort))
         // modifiedMessage, serverAddress = clientSocket.recvfrom(2048)
         const std::string modifiedMessage = cli::check(clientSocket.sendto_recvfrom(message));

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -183,16 +184,26 @@ child::child(std::vector<std::string> argv, options opts) : command_(join(argv))
         child_stdin = in[0];
     }
 
-    char temp_name[] = "/tmp/process_tests_stderr_XXXXXX";
-    stderr_fd_ = ::mkostemp(temp_name, O_CLOEXEC);
-    if (stderr_fd_ < 0) FAIL("mkostemp: " << errno_text(errno));
-    ::unlink(temp_name);  // gone when the last descriptor closes
+    int child_stderr;
+    if (opts.stderr_unread_pipe) {
+        int err[2];
+        make_pipe(err);
+        stderr_fd_ = err[0];  // kept open, never read: the pipe fills up
+        child_stderr = err[1];
+    } else {
+        char temp_name[] = "/tmp/process_tests_stderr_XXXXXX";
+        stderr_fd_ = ::mkostemp(temp_name, O_CLOEXEC);
+        if (stderr_fd_ < 0) FAIL("mkostemp: " << errno_text(errno));
+        ::unlink(temp_name);  // gone when the last descriptor closes
+        child_stderr = stderr_fd_;
+    }
+    stderr_is_file_ = !opts.stderr_unread_pipe;
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, child_stdin, STDIN_FILENO);
     posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, stderr_fd_, STDERR_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, child_stderr, STDERR_FILENO);
 
     // The program starts with default signal handling and nothing blocked,
     // whatever the test process itself has set.
@@ -221,6 +232,7 @@ child::child(std::vector<std::string> argv, options opts) : command_(join(argv))
     // The child has its copies; the parent keeps only its own ends.
     ::close(child_stdin);
     ::close(out[1]);
+    if (!stderr_is_file_) ::close(child_stderr);
     stdin_fd_ = in[1];
     stdout_fd_ = out[0];
     if (rc != 0) {
@@ -240,6 +252,7 @@ child::child(child&& other) noexcept
       stdin_fd_(std::exchange(other.stdin_fd_, -1)),
       stdout_fd_(std::exchange(other.stdout_fd_, -1)),
       stderr_fd_(std::exchange(other.stderr_fd_, -1)),
+      stderr_is_file_(other.stderr_is_file_),
       terminal_(other.terminal_),
       pending_(std::move(other.pending_)),
       ended_(std::move(other.ended_)) {}
@@ -315,6 +328,25 @@ std::string child::read_until(std::string_view marker) {
     }
 }
 
+std::optional<std::string> child::read_line_or_end() {
+    const clock::time_point deadline = clock::now() + patience;
+    while (true) {
+        const std::size_t at = pending_.find('\n');
+        if (at != std::string::npos) {
+            std::string line = pending_.substr(0, at);
+            pending_.erase(0, at + 1);
+            return line;
+        }
+        switch (read_some(deadline)) {
+            case got::data: break;
+            case got::end: return std::nullopt;
+            case got::timeout: fail_waiting("no line on stdout within 10 s");
+        }
+    }
+}
+
+void child::close_output() { close_fd(stdout_fd_); }
+
 std::string child::read_line() {
     std::string line = read_until("\n");
     line.pop_back();
@@ -379,9 +411,11 @@ std::optional<ending> child::wait_for(clock::duration limit) {
     const clock::time_point deadline = clock::now() + limit;
     while (true) {
         int status = 0;
-        pid_t done = ::waitpid(pid_, &status, WNOHANG);
+        rusage usage{};
+        pid_t done = ::wait4(pid_, &status, WNOHANG, &usage);
         if (done == pid_) {
             ended_ = decode(status);
+            ended_->max_rss_kib = usage.ru_maxrss;
             return ended_;
         }
         if (done < 0 && errno != EINTR) FAIL(command_ << ": waitpid: " << errno_text(errno));
@@ -409,7 +443,7 @@ void child::send_signal(int signal_number) {
 
 std::string child::error_text() const {
     std::string text;
-    if (stderr_fd_ < 0) return text;
+    if (stderr_fd_ < 0 || !stderr_is_file_) return text;
     char buffer[65536];
     off_t offset = 0;
     while (true) {

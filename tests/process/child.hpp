@@ -51,13 +51,17 @@ enum class input {
 struct options {
     input stdin_kind = input::pipe;
     // Added to (or replacing entries of) the test's own environment.
-    std::vector<std::pair<std::string, std::string>> environment;
+    std::vector<std::pair<std::string, std::string>> environment{};
+    // stderr: a file the test reads (error_text), or a pipe that nobody
+    // reads, which fills up: a program must not stop for its log.
+    bool stderr_unread_pipe = false;
 };
 
 // How a process ended.
 struct ending {
     int code = -1;   // exit status, -1 when killed by a signal
     int signal = 0;  // the signal that killed it, 0 when it exited
+    long max_rss_kib = 0;  // the most memory it ever had (ru_maxrss)
     std::string describe() const;  // "exit status 1", "killed by signal 11"
 };
 
@@ -86,6 +90,12 @@ public:
     std::string read_line();                            // without its '\n'
     std::string read_until(std::string_view marker);    // up to and including marker
     std::string read_to_end();                          // until the child closes stdout
+    // The next line, or nothing when stdout ends first (a program that could
+    // not start, say); fails the test only after `patience`.
+    std::optional<std::string> read_line_or_end();
+    // Stops reading: the child's next write to stdout fails (SIGPIPE, EPIPE),
+    // as when its output goes to `head -c1`.
+    void close_output();
 
     // Writes all of `input` to stdin and then closes it, while handing every
     // piece of stdout to `sink` as it comes, until stdout ends. Reading and
@@ -113,7 +123,8 @@ private:
     std::string command_;
     int stdin_fd_ = -1;   // pipe write end or terminal master
     int stdout_fd_ = -1;  // pipe read end
-    int stderr_fd_ = -1;  // unlinked temporary file
+    int stderr_fd_ = -1;  // unlinked temporary file, or the unread pipe's read end
+    bool stderr_is_file_ = true;
     bool terminal_ = false;
     std::string pending_;  // stdout read but not yet handed out
     std::optional<ending> ended_;

@@ -439,4 +439,5 @@ TEST_CASE("errors name their call with the lecture's words") {
           "firewall in the way?)");
     net::error denied{std::make_error_code(std::errc::permission_denied), net::call::sendto, "255.255.255.255:9"};
     CHECK(denied.message().find("ports below 1024") == std::string::npos);  // that hint is for bind only
+    CHECK(denied.message().find("broadcast") != std::string::npos);
 }
