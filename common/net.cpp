@@ -25,8 +25,12 @@ public:
     }
 };
 
-// The message for an error code, short and in lower case.
+// The message for an error code, short and in lower case. (The common ones
+// spelled out: the C library of MinGW knows no words for them.)
 std::string describe(std::error_code code) {
+    if (code == std::errc::connection_refused) return "connection refused";
+    if (code == std::errc::address_in_use) return "address already in use";
+    if (code == std::errc::connection_reset) return "connection reset by peer";
     if (code == std::errc::timed_out) return "timed out";
     if (code == std::errc::broken_pipe) return "connection closed by peer";
     if (code == std::errc::interrupted) return "interrupted";
