@@ -233,7 +233,7 @@ void wake_blocked_calls(socket_handle handle) { ::closesocket(handle); }
 void close_woken_socket(socket_handle) {}
 
 bool stdin_is_terminal() { return _isatty(_fileno(stdin)) != 0; }
-bool stderr_ready() { return true; }
+bool stderr_ready() { return true; }  // no cheap way to ask a Windows pipe: a full one still blocks
 std::size_t raise_open_file_limit() { return 0; }  // sockets are not files on Windows
 int hold_spare_descriptor() { return -1; }
 void release_spare_descriptor(int) {}
