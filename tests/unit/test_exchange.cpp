@@ -87,3 +87,29 @@ TEST_CASE("udp_exchange: every try unanswered ends in one error naming the tries
     CHECK(reply.error().message().find("after 3 tries of 50 ms") != std::string::npos);
     CHECK(net::clock::now() - start >= 140ms);
 }
+
+TEST_CASE("udp_exchange: the wait is counted from the send, whatever strays in meanwhile") {
+    // The server reads the datagram but never answers; a stranger sends the
+    // client a datagram every 300 ms. Without a deadline counted from the
+    // send, each stray would start the second again, for ever.
+    net::socket server = std::move(net::server_socket(net::udp, "127.0.0.1", 0).value());
+    net::socket stranger = std::move(net::server_socket(net::udp, "127.0.0.1", 0).value());
+    std::thread strays([&] {
+        char buffer[64];
+        auto got = server.recvfrom(buffer, sizeof buffer, net::clock::now() + 5s);
+        if (!got) return;
+        for (int i = 0; i < 10; ++i) {  // 3 s of strays
+            (void)stranger.sendto("stray", got.value().second);
+            std::this_thread::sleep_for(300ms);
+        }
+    });
+    udp_exchange client({server.local_address().value()}, 1000ms, 0);
+    const auto start = net::clock::now();
+    auto reply = client.sendto_recvfrom("anyone?");
+    const auto waited = net::clock::now() - start;
+    strays.join();
+    REQUIRE_FALSE(reply.ok());
+    CHECK(reply.error().code == std::errc::timed_out);
+    CHECK(waited >= 900ms);
+    CHECK(waited < 1500ms);
+}
