@@ -1,0 +1,268 @@
+// swarm.cpp - the BEP 3 rules between a peer and its neighbours: joining,
+// each message received, what each writer sends next, leaving.
+// (The choking rounds and the bookkeeping are in swarm_rounds.cpp.)
+#include "swarm.hpp"
+
+#include <algorithm>
+
+#include "common/cli.hpp"
+
+namespace bt {
+
+namespace {
+constexpr std::size_t max_connections = 55;     // the tracker gives at most 50 peers
+constexpr std::size_t requests_in_flight = 4;   // 4 x 16 KiB asked of each neighbour at once
+constexpr std::size_t max_queued_requests = 256;  // more than any client pipelines
+}  // namespace
+
+std::string printable_id(const std::string& id) {
+    std::string text;
+    for (char c : id) text += (c >= 0x20 && c < 0x7f) ? c : '.';
+    return text;
+}
+
+swarm::swarm(const metainfo& torrent, storage& disk, bitfield have, peer_settings settings)
+    : torrent_(torrent),
+      disk_(disk),
+      settings_(std::move(settings)),
+      choke_period_(std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(choke_period * settings_.time_scale))),
+      table_(torrent, std::move(have), settings_.picker),
+      random_(std::random_device{}()),
+      downloaded_(std::chrono::seconds(2)),
+      uploaded_(std::chrono::seconds(2)),
+      piece_out_(torrent.piece_count(), false),
+      upload_(settings_.upload_rate),
+      download_(settings_.download_rate) {}
+
+std::string swarm::join(const std::shared_ptr<connection>& c) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return "we are leaving";
+    if (c->peer_id == settings_.peer_id) return "it is ourselves";
+    if (c->outgoing) dialed_ids_[c->where] = c->peer_id;
+    // Two peers that dial each other end up with two connections: both
+    // ends keep the one they had first (as other clients do) and close the new one.
+    for (auto& [id, old] : connections_)
+        if (old->peer_id == c->peer_id && !old->closing) return "already connected to that peer";
+    if (connections_.size() >= max_connections) return "too many connections";
+    c->id = next_id_++;
+    c->theirs.assign(torrent_.piece_count(), false);
+    if (table_.have_count() > 0) c->outbox = wire::bitfield(table_.have());  // BEP 3: only if we have something
+    connections_[c->id] = c;
+    cli::log(c->where, ": connected (", c->outgoing ? "we dialed" : "it dialed", ", peer id ", printable_id(c->peer_id),
+             ")");
+    return "";
+}
+
+void swarm::update_interest(connection& c) {
+    const bool want = table_.wants_any(c.theirs);
+    if (want == c.am_interested) return;
+    c.am_interested = want;
+    c.outbox += wire::simple(want ? wire::message_id::interested : wire::message_id::not_interested);
+    c.refill = true;
+    c.wake.notify_all();
+}
+
+void swarm::refill_all() {
+    for (auto& [id, c] : connections_) {
+        c->refill = true;
+        c->wake.notify_all();
+    }
+}
+
+std::string swarm::handle(connection& c, wire::message& m) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const std::size_t count = torrent_.piece_count();
+    switch (m.id) {
+        case wire::message_id::choke:
+            if (!c.peer_choking) cli::log(c.where, ": choked us");
+            c.peer_choking = true;
+            // BEP 3: a choke discards our pending requests; others may serve them.
+            table_.release(c.id);
+            c.asked.clear();
+            refill_all();
+            break;
+        case wire::message_id::unchoke:
+            if (c.peer_choking) cli::log(c.where, ": unchoked us");
+            c.peer_choking = false;
+            c.refill = true;
+            c.wake.notify_all();
+            break;
+        case wire::message_id::interested: {
+            c.peer_interested = true;
+            std::size_t unchoked = 0;
+            for (auto& [id, other] : connections_) unchoked += other->am_choking ? 0 : 1;
+            if (c.am_choking && unchoked < regular_unchokes) {  // a free slot need not wait for the round
+                early_round_ = true;
+                choker_wake_.notify_all();
+            }
+            break;
+        }
+        case wire::message_id::not_interested:
+            c.peer_interested = false;
+            break;
+        case wire::message_id::have:
+            if (m.index >= count)
+                return "have for piece " + std::to_string(m.index) + ", the torrent has " + std::to_string(count);
+            c.theirs[m.index] = true;
+            update_interest(c);
+            c.refill = true;
+            c.wake.notify_all();
+            break;
+        case wire::message_id::bitfield: {
+            // BEP 3 sends it first or not at all; some clients (aria2c) send
+            // unchoke or interested before it, so a later one is taken too.
+            result<bitfield> theirs = wire::parse_bitfield(m.data, count);
+            if (!theirs) return theirs.error().message;
+            c.theirs = std::move(*theirs);
+            update_interest(c);
+            c.refill = true;
+            c.wake.notify_all();
+            break;
+        }
+        case wire::message_id::request:
+            return handle_request(c, m.part);
+        case wire::message_id::cancel:
+            c.wanted.erase(std::remove(c.wanted.begin(), c.wanted.end(), m.part), c.wanted.end());
+            break;
+        case wire::message_id::piece:
+            return handle_piece(c, m, lock);
+    }
+    return "";
+}
+
+std::string swarm::handle_request(connection& c, const wire::block& b) {
+    const std::size_t count = torrent_.piece_count();
+    if (b.piece >= count || !table_.have()[b.piece])
+        return "request for piece " + std::to_string(b.piece) + ", which we do not have";
+    if (b.length == 0 || b.length > wire::block_size || std::int64_t{b.begin} + b.length > torrent_.piece_size(b.piece))
+        return "request for " + std::to_string(b.length) + " bytes at " + std::to_string(b.begin) + " of piece " +
+               std::to_string(b.piece) + " (past its end, or over 16 KiB)";
+    // While we choke it, a request is one it sent before our choke: ignored
+    // (BEP 3). A free rider ignores every request.
+    if (c.am_choking || settings_.upload_rate <= 0) return "";
+    if (c.wanted.size() >= max_queued_requests) return "over " + std::to_string(max_queued_requests) + " requests queued";
+    c.wanted.push_back(b);
+    c.wake.notify_all();
+    return "";
+}
+
+std::string swarm::handle_piece(connection& c, wire::message& m, std::unique_lock<std::mutex>& lock) {
+    const wire::block& b = m.part;
+    if (b.piece >= torrent_.piece_count() || std::int64_t{b.begin} + b.length > torrent_.piece_size(b.piece))
+        return "a block past the end of piece " + std::to_string(b.piece);
+    c.asked.erase(std::remove(c.asked.begin(), c.asked.end(), b), c.asked.end());
+    const clock::time_point now = clock::now();
+    c.from_them.add(b.length, now);
+    c.last_block = now;
+    downloaded_.add(b.length, now);
+    c.refill = true;
+    c.wake.notify_all();
+    // In the endgame the same block was asked of others too: they need not send it.
+    for (auto& [id, other] : connections_) {
+        auto asked = std::find(other->asked.begin(), other->asked.end(), b);
+        if (other.get() == &c || asked == other->asked.end()) continue;
+        other->asked.erase(asked);
+        other->outbox += wire::cancel(b);
+        other->refill = true;
+        other->wake.notify_all();
+    }
+    std::optional<piece_table::whole_piece> whole = table_.received(c.id, b, m.data);
+    if (!whole) return "";
+    // Hash and write without the lock: the other connections go on meanwhile.
+    lock.unlock();
+    bool good = piece_matches(torrent_, whole->index, whole->data);
+    if (good) {
+        result<bool> written = disk_.write_piece(whole->index, whole->data);
+        if (!written) cli::log(written.error().message);
+        good = written.ok();
+    }
+    lock.lock();
+    finish_piece(*whole, good);
+    return "";
+}
+
+void swarm::finish_piece(piece_table::whole_piece& piece, bool good) {
+    if (!good) {
+        table_.failed(piece.index);
+        std::string from;
+        for (int id : piece.senders)
+            if (auto it = connections_.find(id); it != connections_.end()) from += " " + it->second->where;
+        cli::log("piece ", piece.index, " failed its SHA-1 check (blocks from", from.empty() ? " gone peers" : from,
+                 "): asked again");
+        // One sender alone sent the whole piece: it is the liar, drop it.
+        if (piece.senders.size() == 1)
+            if (auto it = connections_.find(*piece.senders.begin()); it != connections_.end())
+                close(*it->second, "it sent piece " + std::to_string(piece.index) + " with a wrong SHA-1");
+        refill_all();
+        return;
+    }
+    table_.verified(piece.index);
+    cli::log("piece ", piece.index, " done (", table_.have_count(), "/", torrent_.piece_count(), ")");
+    for (auto& [id, c] : connections_) {
+        c->outbox += wire::have(piece.index);
+        update_interest(*c);
+        c->wake.notify_all();
+    }
+    if (table_.complete()) news_.notify_all();
+}
+
+swarm::work swarm::next_work(connection& c, bool may_serve, clock::time_point until) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (true) {
+        if (c.closing || stopping_) return {"", std::nullopt, true};
+        if (c.refill && !c.peer_choking && c.am_interested && c.asked.size() < requests_in_flight) {
+            c.refill = false;
+            for (const wire::block& b : table_.next_requests(c.id, c.theirs, neighbour_bitfields(), c.asked,
+                                                             requests_in_flight - c.asked.size(), random_)) {
+                c.asked.push_back(b);
+                c.outbox += wire::request(b);
+            }
+        }
+        work next;
+        if (may_serve && !c.am_choking && !c.wanted.empty()) {
+            next.serve = c.wanted.front();
+            c.wanted.pop_front();
+        }
+        if (!c.outbox.empty() || next.serve) {
+            next.bytes = std::exchange(c.outbox, std::string());
+            return next;
+        }
+        if (c.wake.wait_until(lock, until) == std::cv_status::timeout) return {};
+    }
+}
+
+void swarm::served(connection& c, const wire::block& b) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const clock::time_point now = clock::now();
+    c.to_them.add(b.length, now);
+    uploaded_.add(b.length, now);
+    if (piece_out_[b.piece]) return;
+    std::set<std::uint32_t>& sent = blocks_sent_[{b.piece, c.id}];
+    sent.insert(b.begin);
+    const auto blocks = static_cast<std::size_t>((torrent_.piece_size(b.piece) + wire::block_size - 1) / wire::block_size);
+    if (sent.size() < blocks) return;
+    // One neighbour has had every block of it: a whole copy is out there.
+    piece_out_[b.piece] = true;
+    if (++pieces_out_ == torrent_.piece_count()) news_.notify_all();
+}
+
+void swarm::close(connection& c, const std::string& why) {
+    if (c.drop_reason.empty()) c.drop_reason = why;
+    c.closing = true;
+    static_cast<void>(c.socket.shutdown(net::socket::direction::both));  // wakes its reader and writer
+    c.wake.notify_all();
+}
+
+void swarm::leave(connection& c, const std::string& why) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    close(c, why);  // its other thread, reader or writer, stops too
+    auto it = connections_.find(c.id);
+    if (it == connections_.end() || it->second.get() != &c) return;  // never joined, or gone already
+    connections_.erase(it);
+    table_.release(c.id);  // what we asked of it may be asked of others
+    refill_all();
+    cli::log(c.where, ": dropped: ", c.drop_reason, " (we got ", c.from_them.total(), " bytes of pieces from it, sent it ",
+             c.to_them.total(), ")");
+}
+
+}  // namespace bt

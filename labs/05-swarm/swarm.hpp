@@ -1,0 +1,194 @@
+// swarm.hpp - what one peer knows about its neighbours, shared by every
+// connection's threads under one mutex.
+//
+// Each neighbour is a `connection` with two threads (connection.cpp): a
+// reader that receives messages and hands them to handle(), and a writer
+// that sends what next_work() gives it: control messages, requests, and
+// the blocks the neighbour asked for. The swarm decides everything in
+// between: the BEP 3 rules (choke, interest, have), the blocks to request
+// (the student's pick_piece, through piece_table), the checking of whole
+// pieces, and every 10 s the choking round (the student's choose_unchoked).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/net.hpp"
+#include "metainfo.hpp"
+#include "pieces.hpp"
+#include "baseline.hpp"
+#include "policy.hpp"
+#include "rate_meter.hpp"
+#include "storage.hpp"
+#include "token_bucket.hpp"
+#include "wire.hpp"
+
+namespace bt {
+
+using clock = std::chrono::steady_clock;
+
+struct peer_settings {
+    std::string peer_id;             // 20 bytes
+    double upload_rate = unlimited;  // bytes per second; 0: a free rider, it never sends a piece
+    double download_rate = unlimited;
+    double time_scale = 1;           // multiplies the choker's 10 s and 30 s
+    piece_picker picker = pick_piece;    // the student's, or one of baseline.hpp
+    choker chooser = choose_unchoked;    // likewise
+};
+
+// One neighbour. The fields after `peer_id` are guarded by the swarm's mutex.
+struct connection {
+    connection(net::socket s, std::string address, bool dialed, clock::duration window)
+        : socket(std::move(s)), where(std::move(address)), outgoing(dialed), from_them(window), to_them(window) {}
+
+    int id = 0;
+    net::socket socket;       // its reader receives, its writer sends; others only shut it down
+    const std::string where;  // "127.0.0.1:50512": how the log names it
+    const bool outgoing;      // we dialed it (else it dialed us)
+    std::string peer_id;
+
+    bitfield theirs;
+    bool am_choking = true, am_interested = false;      // our side: BEP 3 starts choked, not interested
+    bool peer_choking = true, peer_interested = false;  // its side
+    std::vector<wire::block> asked;  // requests we sent it, not answered yet
+    std::deque<wire::block> wanted;  // requests it sent us, not served yet
+    std::string outbox;              // messages for the writer to send
+    bool refill = true;              // something changed: the writer should try to request more
+    bool closing = false;
+    std::string drop_reason;         // why it is closing, when the swarm closed it
+    rate_meter from_them, to_them;   // piece bytes, over the choker's window
+    clock::time_point last_block = clock::now();
+    std::condition_variable wake;    // the writer waits on it
+};
+
+class swarm {
+public:
+    swarm(const metainfo& torrent, storage& disk, bitfield have, peer_settings settings);
+
+    // After the handshake: "" if the connection is taken on, else why not
+    // (ourselves, already connected to that peer, too many connections).
+    std::string join(const std::shared_ptr<connection>& c);
+    // A message from the neighbour: "" if all is well, else why its
+    // connection must be dropped.
+    std::string handle(connection& c, wire::message& m);
+
+    // The writer's next job: bytes to send (control messages, requests), and,
+    // when `may_serve`, maybe a block the neighbour asked for (the writer
+    // then reserves upload tokens, sends it when they are earned, and calls
+    // served()). Waits for one, or until `until` (then with nothing);
+    // `done` when the connection is closing.
+    struct work {
+        std::string bytes;
+        std::optional<wire::block> serve;
+        bool done = false;
+    };
+    work next_work(connection& c, bool may_serve, clock::time_point until);
+    void served(connection& c, const wire::block& b);
+    // The connection ends (called by its reader and its writer; the first
+    // reason is the one logged).
+    void leave(connection& c, const std::string& why);
+
+    // Every 10 s x time scale (and sooner for a free slot): the student's choker.
+    void run_choker();
+
+    // Dialing: whether to connect to this address now (not connected, not
+    // being connected, not a peer we already know by another connection).
+    bool should_dial(const std::string& address);
+    void dial_ended(const std::string& address);
+
+    struct status {
+        double seconds = 0;
+        std::size_t pieces = 0, piece_count = 0;
+        std::int64_t left = 0;  // bytes still missing
+        std::uint64_t downloaded = 0, uploaded = 0;
+        double download_rate = 0, upload_rate = 0;
+        std::size_t peers = 0, unchoked = 0;
+        bool complete = false;
+        bool one_copy_out = false;  // every piece has been uploaded at least once
+    };
+    status snapshot();
+    // Waits until something worth a look happens (a piece completes, the
+    // swarm stops), or `until`.
+    void wait_for_news(clock::time_point until);
+
+    void stop();  // ends every connection and wakes every waiting thread
+    bool stopping() const { return stopping_; }
+    token_bucket& upload_limit() { return upload_; }
+    token_bucket& download_limit() { return download_; }
+    storage& disk() { return disk_; }
+    const metainfo& torrent() const { return torrent_; }
+    const peer_settings& settings() const { return settings_; }
+    // The rates the choker ranks by are over the last 60 s (scaled): over
+    // one 10 s round, a neighbour that had nothing we wanted for a moment
+    // would look no better than a free rider, and one optimistic unchoke of
+    // 30 s is not yet enough to outrank the partners of a whole minute.
+    clock::duration rate_window() const { return choke_period_ * 6; }
+
+    // Threads of connections, kept to be joined: reap() those that ended.
+    void spawn(std::function<void()> body);
+    void reap();
+    void join_all();
+
+private:
+    void close(connection& c, const std::string& why);  // with the mutex held
+    std::string handle_request(connection& c, const wire::block& b);
+    std::string handle_piece(connection& c, wire::message& m, std::unique_lock<std::mutex>& lock);
+    void update_interest(connection& c);
+    void finish_piece(piece_table::whole_piece& piece, bool good);
+    void refill_all();
+    void choke_round();
+    std::vector<bitfield> neighbour_bitfields() const;
+    double lecture_seconds() const;
+
+    const metainfo& torrent_;
+    storage& disk_;
+    const peer_settings settings_;
+    const clock::time_point start_ = clock::now();
+    const clock::duration choke_period_;
+    std::atomic<bool> stopping_{false};
+
+    std::mutex mutex_;  // guards everything below and the connections' shared fields
+    piece_table table_;
+    std::map<int, std::shared_ptr<connection>> connections_;
+    int next_id_ = 1;
+    std::set<std::string> dialing_;
+    std::map<std::string, std::string> dialed_ids_;  // address -> peer id it answered with
+    choker_memory choker_memory_;
+    std::mt19937 random_;
+    bool early_round_ = false;
+    std::condition_variable choker_wake_, news_;
+    rate_meter downloaded_, uploaded_;  // every connection's piece bytes, for the progress line
+    // For --leave-after-one-copy: the blocks of each piece sent to each
+    // neighbour, until one neighbour has had them all; then the piece is out.
+    std::map<std::pair<std::uint32_t, int>, std::set<std::uint32_t>> blocks_sent_;
+    std::vector<bool> piece_out_;
+    std::size_t pieces_out_ = 0;
+
+    token_bucket upload_, download_;
+
+    struct worker {
+        std::thread thread;
+        std::shared_ptr<std::atomic<bool>> ended;
+    };
+    std::mutex workers_mutex_;
+    std::list<worker> workers_;
+    bool no_more_workers_ = false;  // join_all has begun
+};
+
+// A peer id as text for a log line: printable bytes as they are, others as '.'.
+std::string printable_id(const std::string& id);
+
+}  // namespace bt

@@ -1,0 +1,166 @@
+// tracker_client.cpp - announcing to the tracker over HTTP, and dialing the
+// peers it lists.
+#include "tracker_client.hpp"
+
+#include <cmath>
+
+#include "common/cli.hpp"
+#include "connection.hpp"
+#include "http.hpp"
+
+namespace bt {
+
+namespace {
+constexpr auto tracker_patience = std::chrono::seconds(5);
+constexpr std::int64_t retry_after = 15;  // seconds, when the tracker did not answer
+
+// GET path?query, read the whole reply (HTTP/1.0: the server closes when done).
+result<std::string> http_get(const tracker_url& url, const std::string& target) {
+    const std::string where = address_text(url.host, url.port);
+    net::result<std::vector<net::address>> addresses = net::resolve(url.host, url.port, net::tcp);
+    if (!addresses) return fail("tracker " + where + ": " + addresses.error().message());
+    net::result<net::socket> s = net::socket::create(addresses.value().front().family(), net::tcp);
+    if (!s) return fail("tracker: " + s.error().message());
+    net::socket& trackerSocket = s.value();
+    static_cast<void>(trackerSocket.set_send_timeout(tracker_patience));
+    if (auto connected = trackerSocket.connect(addresses.value().front()); !connected)
+        return fail("tracker: " + connected.error().message());
+    const std::string request = "GET " + target + " HTTP/1.0\r\nHost: " + where +
+                                "\r\nUser-Agent: lab05-peer\r\nConnection: close\r\n\r\n";
+    if (auto sent = trackerSocket.send_all(request); !sent) return fail("tracker: " + sent.error().message());
+    std::string reply;
+    const net::deadline until = net::clock::now() + tracker_patience;
+    char buffer[4096];
+    while (reply.size() < (1u << 20)) {
+        net::result<std::size_t> got = trackerSocket.recv(buffer, sizeof buffer, until);
+        if (!got) return fail("tracker: " + got.error().message());
+        if (got.value() == 0) return reply;
+        reply.append(buffer, got.value());
+    }
+    return fail("tracker " + where + ": a reply over 1 MiB");
+}
+}  // namespace
+
+result<tracker_url> parse_tracker_url(const std::string& url) {
+    const std::string scheme = "http://";
+    if (url.rfind(scheme, 0) != 0) return fail("the tracker's URL '" + url + "' is not http:// (the only kind we speak)");
+    const std::string rest = url.substr(scheme.size());
+    const std::size_t slash = rest.find('/');
+    const std::string authority = rest.substr(0, slash);
+    tracker_url out;
+    out.path = slash == std::string::npos ? "/" : rest.substr(slash);
+    std::size_t colon = authority.rfind(':');
+    if (!authority.empty() && authority[0] == '[') {  // [IPv6]:port
+        const std::size_t close = authority.find(']');
+        if (close == std::string::npos) return fail("the tracker's URL '" + url + "' has a '[' without ']'");
+        out.host = authority.substr(1, close - 1);
+        colon = authority.find(':', close);
+    } else {
+        out.host = authority.substr(0, colon);
+    }
+    if (colon != std::string::npos) {
+        std::optional<std::uint64_t> port = cli::parse_whole(authority.substr(colon + 1), 1, 65535);
+        if (!port) return fail("the tracker's URL '" + url + "' has a bad port");
+        out.port = static_cast<std::uint16_t>(*port);
+    }
+    if (out.host.empty()) return fail("the tracker's URL '" + url + "' has no host");
+    return out;
+}
+
+result<tracker::announce_reply> announce(const tracker_url& url, const tracker::announce_request& request,
+                                         const std::string& extra) {
+    const char separator = url.path.find('?') == std::string::npos ? '?' : '&';
+    result<std::string> reply = http_get(url, url.path + separator + tracker::announce_query(request) + extra);
+    if (!reply) return reply.error();
+    const std::size_t end = http::head_end(*reply);
+    if (end == std::string::npos) return fail("tracker: a reply without a complete HTTP head");
+    if (reply->compare(0, 9, "HTTP/1.1 ") != 0 && reply->compare(0, 9, "HTTP/1.0 ") != 0)
+        return fail("tracker: not an HTTP reply");
+    if (reply->compare(9, 3, "200") != 0)
+        return fail("tracker: HTTP status " + reply->substr(9, reply->find_first_of("\r\n") - 9));
+    return tracker::parse_reply(std::string_view(*reply).substr(end));
+}
+
+// ------------------------------------------------------------------ the announcer thread
+
+announcer::announcer(swarm& peers, tracker_url url, std::uint16_t listen_port, bool seed)
+    : peers_(peers), url_(std::move(url)), port_(listen_port), started_complete_(seed) {}
+
+tracker::announce_request announcer::request(tracker::announce_event event) {
+    const swarm::status now = peers_.snapshot();
+    tracker::announce_request r;
+    r.info_hash = peers_.torrent().info_hash;
+    r.peer_id = peers_.settings().peer_id;
+    r.port = port_;
+    r.uploaded = static_cast<std::int64_t>(now.uploaded);
+    r.downloaded = static_cast<std::int64_t>(now.downloaded);
+    r.left = now.left;
+    r.event = event;
+    return r;
+}
+
+bool announcer::send(tracker::announce_event event) {
+    std::string extra;  // our limits, whole bytes per second; none when unlimited
+    const peer_settings& limits = peers_.settings();
+    if (std::isfinite(limits.upload_rate)) extra += "&upload_rate=" + std::to_string(std::llround(limits.upload_rate));
+    if (std::isfinite(limits.download_rate))
+        extra += "&download_rate=" + std::to_string(std::llround(limits.download_rate));
+    result<tracker::announce_reply> reply = announce(url_, request(event), extra);
+    if (!reply) {
+        cli::log(reply.error().message);
+        return false;
+    }
+    interval_ = std::max<std::int64_t>(1, reply->interval);
+    // A seed dials nobody: the peers that need it dial it.
+    if (event == tracker::announce_event::stopped || peers_.snapshot().complete) return true;
+    for (const tracker::peer& p : reply->peers) {
+        const std::string where = address_text(p.ip, p.port);
+        if (p.port != 0 && peers_.should_dial(where))
+            peers_.spawn([this, host = p.ip, port = p.port] { dial(peers_, host, port); });
+    }
+    return true;
+}
+
+void announcer::start() { thread_ = std::thread(&announcer::run, this); }
+
+void announcer::run() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    bool started = false, failed = false;
+    std::int64_t wait = 0;  // seconds until the next announce
+    // `completed` is due when the file became whole; it wakes the wait at once
+    // (unless the last try failed: then it waits its turn like any retry).
+    auto completed_due = [this] { return complete_ && !started_complete_ && !completed_sent_; };
+    while (true) {
+        wake_.wait_for(lock, std::chrono::seconds(wait), [&] { return finishing_ || (completed_due() && !failed); });
+        if (finishing_) break;
+        const tracker::announce_event event = !started       ? tracker::announce_event::started
+                                              : completed_due() ? tracker::announce_event::completed
+                                                                : tracker::announce_event::none;
+        lock.unlock();
+        const bool answered = send(event);
+        lock.lock();
+        failed = !answered;
+        started = started || (answered && event == tracker::announce_event::started);
+        completed_sent_ = completed_sent_ || (answered && event == tracker::announce_event::completed);
+        wait = answered ? interval_ : retry_after;
+    }
+}
+
+void announcer::file_complete() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    complete_ = true;
+    wake_.notify_all();
+}
+
+void announcer::finish() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        finishing_ = true;
+        wake_.notify_all();
+    }
+    if (thread_.joinable()) thread_.join();
+    if (complete_ && !started_complete_ && !completed_sent_) completed_sent_ = send(tracker::announce_event::completed);
+    send(tracker::announce_event::stopped);
+}
+
+}  // namespace bt
