@@ -133,7 +133,7 @@ include bench/bench.mk
 test: all $(TEST_BINS) $(LIB_TESTS)
 	$(BIN)/unit_tests$(EXE)
 	BIN=$(BIN) $(BIN)/process_tests
-	@for t in $(LIB_TESTS); do echo "$$t"; $$t || exit 1; done
+	@for t in $(LIB_TESTS); do echo "$$t"; BIN=$(BIN) $$t || exit 1; done
 
 format:
 	clang-format -i $(COMMON_SRC) common/*.hpp */*.cpp */*.hpp

@@ -144,21 +144,23 @@ std::size_t upper_ascii_run(const unsigned char* in, std::size_t n, char* out) {
 }
 
 // ---------------------------------------------------------------- the loop
-// Appends the uppercase of `in` to out and returns how many bytes of `in` it
-// used: all, unless hold_tail is set and `in` ends inside a character that is
-// valid so far (those 1..3 bytes are for the caller to keep).
+// Writes the uppercase of `in` into buffer from buffer[w] on, advancing w,
+// and returns how many bytes of `in` it used: all, unless hold_tail is set
+// and `in` ends inside a character that is valid so far (those 1..3 bytes
+// are for the caller to keep). The buffer only grows, so that a stream's
+// buffer is not filled with zeros again for every piece.
 //
 // An invalid byte is copied as it is and decoding restarts at the next byte:
 // that is what Python's 'surrogateescape' does (each bad byte becomes a
 // placeholder of its own, which is encoded back to the same byte).
-std::size_t upper_into(std::string_view in, std::string& out, bool hold_tail) {
+std::size_t upper_into(std::string_view in, std::string& buffer, std::size_t& w, bool hold_tail) {
     const auto* p = reinterpret_cast<const unsigned char*>(in.data());
     const std::size_t n = in.size();
-    std::size_t w = out.size();
-    out.resize(w + n);  // room for every character keeping its size; more is made below
+    // Room for every character keeping its size; more is made below.
+    if (buffer.size() < w + n) buffer.resize(w + n);
     std::size_t i = 0;
     while (i < n) {
-        const std::size_t run = upper_ascii_run(p + i, n - i, out.data() + w);
+        const std::size_t run = upper_ascii_run(p + i, n - i, buffer.data() + w);
         i += run, w += run;
         if (i == n) break;
         const decoded d = decode_utf8(p + i, n - i);
@@ -168,11 +170,10 @@ std::size_t upper_into(std::string_view in, std::string& out, bool hold_tail) {
         const char* from = length > 0 ? up : in.data() + i;
         if (length == 0) length = d.state == status::ok ? d.length : 1;  // unchanged, or one invalid byte
         i += d.state == status::ok ? d.length : 1;
-        if (w + length + (n - i) > out.size()) out.resize(w + length + (n - i));  // an uppercase that grew
-        std::memcpy(out.data() + w, from, length);
+        if (w + length + (n - i) > buffer.size()) buffer.resize(w + length + (n - i));  // an uppercase that grew
+        std::memcpy(buffer.data() + w, from, length);
         w += length;
     }
-    out.resize(w);
     return i;
 }
 
@@ -180,12 +181,14 @@ std::size_t upper_into(std::string_view in, std::string& out, bool hold_tail) {
 
 std::string upper(std::string_view message) {
     std::string out;
-    upper_into(message, out, false);
+    std::size_t length = 0;
+    upper_into(message, out, length, false);
+    out.resize(length);
     return out;
 }
 
 std::string_view upper_stream::feed(std::string_view piece) {
-    out_.clear();  // keeps its capacity: no allocation per piece
+    std::size_t length = 0;  // of what goes out this time, in out_ (kept, with its room, for the next piece)
     if (pending_length_ > 0) {
         // Glue the held-back start of a character to the first bytes of this
         // piece (4 bytes hold any character) and uppercase that first.
@@ -194,18 +197,18 @@ std::string_view upper_stream::feed(std::string_view piece) {
         const std::size_t taken = std::min(piece.size(), sizeof glued - held);
         std::memcpy(glued, pending_, held);
         if (taken > 0) std::memcpy(glued + held, piece.data(), taken);  // (an empty view may have no data at all)
-        const std::size_t used = upper_into({glued, held + taken}, out_, true);
+        const std::size_t used = upper_into({glued, held + taken}, out_, length, true);
         if (used < held) {  // still unfinished: the piece was too short to complete it
             std::memcpy(pending_, glued, held + taken);
             pending_length_ = held + taken;
-            return out_;
+            return {out_.data(), length};
         }
         piece.remove_prefix(used - held);  // the bytes of the piece already uppercased
     }
-    const std::size_t used = upper_into(piece, out_, true);
+    const std::size_t used = upper_into(piece, out_, length, true);
     pending_length_ = piece.size() - used;  // the start of a character: at most 3 bytes
     if (pending_length_ > 0) std::memcpy(pending_, piece.data() + used, pending_length_);
-    return out_;
+    return {out_.data(), length};
 }
 
 std::string_view upper_stream::finish() {
