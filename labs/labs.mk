@@ -9,7 +9,17 @@
 #                            untouched starter (the starter as committed), and
 #                            fails every wrong implementation with the
 #                            requirement its EXPECT file names
-#   make labs-handout        a copy of labs/ without the solutions, for students
+#                            (LABS="lab01 lab02": only those labs)
+#   make labs-handout        a copy of the project without the solutions and the
+#                            instructors' notes and tools, for students
+#   make labs-grade LAB=lab01 SUBMISSIONS=DIR [JOBS=N] [DEADLINE=S] [OUT=DIR]
+#                            grade a folder of submissions, one folder per
+#                            student, each in a clean copy of the project:
+#                            OUT/grades.csv and a log per student
+#   make lab01-gradescope    the autograder zip of lab 01 for Gradescope
+#                            ($(BUILD)/gradescope/lab01.zip; the same for every lab)
+#
+# labs/INSTRUCTORS.md says more about all of these.
 #
 # Each lab folder has a lab.mk that adds its name to LABS and defines the rule
 # for its name. What a lab.mk can use:
@@ -22,6 +32,9 @@
 #   $(LAB_GRADER_OBJ)         the graders' main() and PASS/FAIL reporter
 #   $(LAB_PROCESS_OBJ)        tests/process helpers (start programs, raw peers)
 #   $(COMMON_OBJ)             the socket wrapper
+# and what a lab.mk sets for batch grading and Gradescope:
+#   LAB_FILES_labNN           the student's files of the lab, e.g.
+#                             LAB_FILES_lab01 := labs/01-udp-pinger/pinger.cpp
 
 LAB_VARIANT := $(if $(WRONG),wrong-$(notdir $(patsubst %/,%,$(WRONG))),$(if $(SOLUTION),solution,$(if $(STARTER),starter,student)))
 LAB_OUT     := $(BUILD)/labs/$(LAB_VARIANT)
@@ -55,29 +68,61 @@ $(BUILD)/labs/%.o: labs/%.cpp | doctest
 
 include $(wildcard labs/*/lab.mk)
 
-.PHONY: labs-verify labs-handout FORCE $(LABS)
+.PHONY: labs-verify labs-handout labs-grade lab-files FORCE $(LABS) $(LABS:%=%-gradescope)
 FORCE:
+
+# A copy made by labs-handout has no solution/ folders. There, what needs them
+# is for instructors only, and says so instead of failing on a missing file
+# (or, for STARTER=1, quietly grading the student's own file).
+LAB_HANDOUT_COPY := $(if $(wildcard labs/*/solution),,yes)
+ifeq ($(LAB_HANDOUT_COPY),yes)
+ifneq ($(SOLUTION)$(STARTER)$(WRONG),)
+$(error $(if $(SOLUTION),SOLUTION=1 grades the reference solution,$(if $(STARTER),STARTER=1 grades the starter as the instructors committed it,WRONG= grades one of the instructors' wrong implementations)): that is for instructors, and this copy of the labs has no solution/ folders (they stay with the instructors). To grade your own work: make labNN, with nothing after it)
+endif
+LAB_INSTRUCTOR_GOALS := $(filter labs-verify labs-handout labs-grade %-gradescope,$(MAKECMDGOALS))
+ifneq ($(LAB_INSTRUCTOR_GOALS),)
+$(error make $(firstword $(LAB_INSTRUCTOR_GOALS)) is for instructors: it needs the reference solutions (labs/*/solution/), which this copy of the labs leaves out)
+endif
+endif
+
+# The student's files of one lab: make lab-files LAB=lab01
+lab-files:
+	@$(if $(LAB_FILES_$(LAB)),echo $(LAB_FILES_$(LAB)),echo "make lab-files: LAB=$(LAB) is not a lab with student files (one of: $(foreach l,$(LABS),$(if $(LAB_FILES_$(l)),$(l))))" >&2; exit 2)
 
 labs-verify: all
 	@status=0; \
 	for lab in $(LABS); do \
 	  echo "== $$lab: the reference solution must pass"; \
-	  if $(MAKE) --no-print-directory $$lab SOLUTION=1; then echo "ok: $$lab passes on its solution"; \
+	  if $(MAKE) -j2 --no-print-directory $$lab SOLUTION=1; then echo "ok: $$lab passes on its solution"; \
 	  else echo "labs-verify: $$lab FAILS on its solution" >&2; status=1; fi; \
 	  echo "== $$lab: the untouched starter must fail"; \
 	  mkdir -p $(BUILD)/labs; \
-	  if $(MAKE) --no-print-directory $$lab STARTER=1 >$(BUILD)/labs/$$lab-starter.log 2>&1; then \
+	  if $(MAKE) -j2 --no-print-directory $$lab STARTER=1 >$(BUILD)/labs/$$lab-starter.log 2>&1; then \
 	    cat $(BUILD)/labs/$$lab-starter.log; echo "labs-verify: $$lab PASSES on the starter: it checks nothing" >&2; status=1; \
 	  elif ! grep -q '^score:' $(BUILD)/labs/$$lab-starter.log; then \
 	    cat $(BUILD)/labs/$$lab-starter.log; echo "labs-verify: the $$lab starter does not build or its grader did not run" >&2; status=1; \
 	  else grep -E '^(PASS|FAIL|score)' $(BUILD)/labs/$$lab-starter.log | sed 's/^/   /'; echo "ok: $$lab fails on the starter"; fi; \
 	done; \
-	if ! bash labs/grader/verify_wrong.sh "$(MAKE)" $(BUILD)/labs; then status=1; fi; \
+	if ! bash labs/grader/verify_wrong.sh "$(MAKE) -j2" $(BUILD)/labs "$(LABS)"; then status=1; fi; \
 	if [ $$status = 0 ]; then echo "labs-verify: $(words $(LABS)) labs, each passes on its solution and fails on its starter; every wrong implementation fails"; fi; \
 	exit $$status
 
+# The project for students: no solution/ folders, no wrong implementations,
+# no instructors' notes or tools. From the last commit (git archive HEAD), or,
+# outside a git checkout, from the files as they are.
+LAB_HANDOUT := $(BUILD)/labs-handout
 labs-handout:
-	@rm -rf $(BUILD)/labs-handout && mkdir -p $(BUILD)/labs-handout
-	@git archive HEAD labs | tar -x -C $(BUILD)/labs-handout 2>/dev/null || cp -r labs $(BUILD)/labs-handout/
-	@find $(BUILD)/labs-handout -type d \( -name solution -o -name wrong \) -prune -exec rm -rf {} +
-	@echo "labs without solutions: $(BUILD)/labs-handout/labs (hand this out with the rest of the project)"
+	@rm -rf $(LAB_HANDOUT) && mkdir -p $(LAB_HANDOUT)
+	@if git rev-parse --verify -q HEAD >/dev/null 2>&1; then git archive HEAD | tar -x -C $(LAB_HANDOUT); \
+	 else tar -c --exclude=./$(BUILD) --exclude=./$(BIN) --exclude=./.git . | tar -x -C $(LAB_HANDOUT); fi
+	@find $(LAB_HANDOUT)/labs -depth \( -type d \( -name solution -o -name wrong -o -name instructor \) \
+	   -o -name INSTRUCTORS.md -o -name verify_wrong.sh \) -exec rm -rf {} +
+	@echo "the project for students, without solutions: $(LAB_HANDOUT) (hand out this folder)"
+
+# Batch grading and Gradescope: labs/grader/instructor/ (see labs/INSTRUCTORS.md).
+labs-grade:
+	@python3 labs/grader/instructor/grade_class.py --lab "$(LAB)" --submissions "$(SUBMISSIONS)" \
+	  $(if $(OUT),--out "$(OUT)") $(if $(JOBS),--jobs "$(JOBS)") $(if $(DEADLINE),--deadline "$(DEADLINE)")
+
+$(LABS:%=%-gradescope): %-gradescope:
+	@python3 labs/grader/instructor/gradescope.py --lab $* --out $(BUILD)/gradescope/$*.zip

@@ -3,6 +3,7 @@
 #   make lab00    check the answers in labs/00-first-contact/answers.txt
 LABS += lab00
 LAB00 := labs/00-first-contact
+LAB_FILES_lab00 := $(LAB00)/answers.txt
 
 # The grader is the same for every variant; only the answers file differs.
 $(BUILD)/labs/00/grader: $(BUILD)/$(LAB00)/grader/test_answers.o $(LAB_GRADER_OBJ) $(LAB_PROCESS_OBJ) $(COMMON_OBJ)

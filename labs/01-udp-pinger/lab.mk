@@ -4,6 +4,7 @@
 #   make lab01-build    only build it (build/labs/student/01/pinger), to run it by hand
 LABS += lab01
 LAB01 := labs/01-udp-pinger
+LAB_FILES_lab01 := $(LAB01)/pinger.cpp
 
 # -I. lets pinger.cpp say #include "common/net.hpp" wherever the file is
 # (your folder, solution/, or the committed starter copied under build/).

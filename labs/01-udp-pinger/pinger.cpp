@@ -137,10 +137,11 @@ void print_timeout(int seq) {
     std::fflush(stdout);
 }
 
-// The summary (task 4):
+// The summary (tasks 4 and 5):
 //   --- 127.0.0.1 ping statistics ---
 //   10 packets transmitted, 7 received, 30% packet loss
 //   rtt min/avg/max = 0.052/0.081/0.134 ms           (only when at least one reply came)
+//   jitter = 0.031 ms                                 (task 5: README.md says what it is, and when)
 void print_summary(const std::string& host, int transmitted, const std::vector<double>& rtts) {
     std::printf("--- %s ping statistics ---\n", host.c_str());
 
@@ -152,6 +153,8 @@ void print_summary(const std::string& host, int transmitted, const std::vector<d
     //     largest RTT, "rtt min/avg/max = %.3f/%.3f/%.3f ms\n"
     (void)transmitted;  // "not used yet, on purpose": delete these two lines when you use them
     (void)rtts;
+
+    // TODO (task 5): the jitter line, as README.md defines it.
 
     std::fflush(stdout);
 }

@@ -84,4 +84,18 @@ net::result<std::string> recv_message(net::socket& socket) {
     return not_written_yet("recv_message");
 }
 
+// ---------------------------------------------------------------- task 4
+net::result<void> send_list(net::socket& socket, const std::vector<std::string>& items) {
+    // TODO (task 4): your design (README.md, task 4).
+    (void)socket;
+    (void)items;
+    return not_written_yet("send_list");
+}
+
+net::result<std::vector<std::string>> recv_list(net::socket& socket) {
+    // TODO (task 4): read back exactly one list that send_list() sent.
+    (void)socket;
+    return not_written_yet("recv_list");
+}
+
 }  // namespace stream

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <system_error>
 #include <type_traits>
+#include <vector>
 
 #include "common/net.hpp"
 
@@ -100,6 +101,18 @@ net::result<void> send_message(net::socket& socket, std::string_view message);
 // header or body; errc::too_long if the header announces more than
 // max_message bytes (then the body is not read); the error of recv().
 net::result<std::string> recv_message(net::socket& socket);
+
+// ---------------------------------------------------------------- task 4
+// A list of strings, sent and received as one piece. Each item may hold any
+// bytes at all ('\n', a 0 byte, digits, commas), an item may be empty, and
+// the list may be empty. How a list looks on the wire is yours to design,
+// out of what you wrote above; README.md (task 4) says what it must achieve.
+// recv_list() reads exactly what one send_list() sent: no byte more.
+// Errors: errc::closed if the peer closed before the first byte of a list;
+// errc::cut_short if it closed anywhere inside one; the error of send() or
+// recv(); and errc::too_long where your design has a limit.
+net::result<void> send_list(net::socket& socket, const std::vector<std::string>& items);
+net::result<std::vector<std::string>> recv_list(net::socket& socket);
 
 // ---------------------------------------------------------------- (plumbing)
 // What makes `error.code == stream::errc::closed` work: the codes belong to

@@ -10,8 +10,9 @@
 //
 // While the loop serves one client, it does not call accept(): every other
 // client waits in the listen queue, however little the first one does.
-// Your job (tasks 1 to 3 of README.md): serve each accepted connection in a
-// thread of its own, so that the loop goes straight back to accept().
+// Your job (tasks 1 to 4 of README.md): serve each accepted connection in a
+// thread of its own, so that the loop goes straight back to accept(), and
+// keep the list of threads from growing while clients come and go.
 // `make lab03` grades this file.
 #include <cstdint>
 #include <string>
@@ -24,8 +25,8 @@
 #include "common/text.hpp"
 
 // The lecture's loop body, for one client and a whole stream:
-//   sentence = connectionSocket.recv(1024)
-//   connectionSocket.send(sentence.upper())
+//   modifiedMessage = connectionSocket.recv(2048).decode().upper()
+//   connectionSocket.send(modifiedMessage.encode())
 //   connectionSocket.close()
 // It receives, uppercases and sends back until the client closes its side.
 // It owns the connection socket (taken by value): when it returns, the
@@ -105,6 +106,9 @@ int main(int argc, char* argv[]) {
         // it: this loop's variable is gone at the next turn):
         //     std::thread(serve_client, std::move(connectionSocket), addr.to_string())
         // Then keep the thread (task 2) and loop straight back to accept().
+        //
+        // TODO (task 4): before a new thread joins the list, forget the
+        // threads whose client has left (README.md, task 4: no code given).
         serve_client(std::move(connectionSocket), addr.to_string());
     }
 

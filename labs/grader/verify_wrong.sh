@@ -12,11 +12,19 @@
 #     fail gives up one second after sending, not later
 #
 # `target` is the make target that grades it; each `fail` line names a
-# requirement (a grader line "FAIL  <requirement>") that must fail.
+# requirement (a grader line "FAIL  <requirement>") that must fail; each
+# `says` line (optional) is a piece of text the grader's report must show,
+# such as the part of a hint or of a `found:` line meant for this mistake:
 #
-#   verify_wrong.sh MAKE LOGDIR
+#     says for a length of 0, call no recv() at all
+#
+#   verify_wrong.sh MAKE LOGDIR [TARGETS]
+#
+# TARGETS (optional, the labs-verify's LABS): only the cases whose target is
+# one of these are checked, e.g. make labs-verify LABS="lab01 lab02".
 make_cmd=${1:-make}
 logdir=${2:-build/labs}
+targets=${3:-}
 status=0
 count=0
 mkdir -p "$logdir"
@@ -30,6 +38,11 @@ for expect in labs/*/grader/wrong/*/EXPECT; do
         status=1
         continue
     fi
+    case " $targets " in
+        "  ") ;;
+        *" $target "*) ;;
+        *) continue ;;
+    esac
     count=$((count + 1))
     log="$logdir/wrong-$name.log"
     echo "== $target: the wrong implementation '$name' must fail"
@@ -52,6 +65,12 @@ for expect in labs/*/grader/wrong/*/EXPECT; do
             missing=1
         fi
     done < <(sed -n 's/^fail[[:space:]]\{1,\}//p' "$expect")
+    while IFS= read -r text; do
+        if ! grep -qF -- "$text" "$log"; then
+            echo "labs-verify: $dir should make the grader say '$text', but it does not" >&2
+            missing=1
+        fi
+    done < <(sed -n 's/^says[[:space:]]\{1,\}//p' "$expect")
     if [ $missing = 1 ]; then
         grep -E '^(PASS|FAIL|score)' "$log" | sed 's/^/   /'
         status=1

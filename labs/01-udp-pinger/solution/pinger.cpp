@@ -137,10 +137,11 @@ void print_timeout(int seq) {
     std::fflush(stdout);
 }
 
-// The summary (task 4):
+// The summary (tasks 4 and 5):
 //   --- 127.0.0.1 ping statistics ---
 //   10 packets transmitted, 7 received, 30% packet loss
 //   rtt min/avg/max = 0.052/0.081/0.134 ms           (only when at least one reply came)
+//   jitter = 0.031 ms                                 (only when at least two replies came)
 void print_summary(const std::string& host, int transmitted, const std::vector<double>& rtts) {
     std::printf("--- %s ping statistics ---\n", host.c_str());
     const int received = static_cast<int>(rtts.size());
@@ -154,6 +155,13 @@ void print_summary(const std::string& host, int transmitted, const std::vector<d
             sum += rtt;
         }
         std::printf("rtt min/avg/max = %.3f/%.3f/%.3f ms\n", min, sum / received, max);
+    }
+    // Task 5: how much the RTT changes from one reply to the next, on average.
+    // Lost pings have no RTT: the replies on either side of them are neighbours.
+    if (rtts.size() >= 2) {
+        double change = 0.0;
+        for (std::size_t i = 1; i < rtts.size(); ++i) change += std::abs(rtts[i] - rtts[i - 1]);
+        std::printf("jitter = %.3f ms\n", change / static_cast<double>(rtts.size() - 1));
     }
     std::fflush(stdout);
 }

@@ -12,6 +12,7 @@
 #include <doctest/doctest.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,6 +25,7 @@
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <initializer_list>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -333,6 +335,10 @@ void check_in_child(const std::function<std::string()>& scenario, const std::str
         // The parent's crash handlers would report this child's crash as the
         // whole grader's: here a crash simply ends the child.
         for (int s : {SIGINT, SIGILL, SIGFPE, SIGSEGV, SIGTERM, SIGABRT, SIGBUS}) std::signal(s, SIG_DFL);
+        // A length from the network taken at its word could ask for 4 GiB:
+        // then std::bad_alloc, not a machine that swaps.
+        const rlimit memory{2UL << 30, 2UL << 30};
+        ::setrlimit(RLIMIT_AS, &memory);
         std::string report = "finished\n";
         try {
             report += scenario();
@@ -426,8 +432,12 @@ std::string expect_messages(net::socket& s, const std::vector<std::string>& mess
                 how + ": call " + std::to_string(i + 1) + " of recv_message() " + returned(got, messages[i]);
             if (!got && got.error().code == std::errc::timed_out)
                 problem += " (recv() waited for bytes that never came: were some taken by an earlier call?)";
-            if (!got && got.error().code == stream::errc::closed && messages[i].empty())
-                problem += " (for a length of 0, call no recv() at all: recv() of 0 bytes returns 0)";
+            // recv() of 0 bytes returns 0, which recv_exactly takes for a close:
+            // closed, or cut_short once recv_message has turned it into one.
+            if (!got && messages[i].empty() &&
+                (got.error().code == stream::errc::closed || got.error().code == stream::errc::cut_short))
+                problem += " (for a length of 0, call no recv() at all: recv() of 0 bytes returns 0, as if the "
+                           "peer had closed)";
             if (!got && got.error().code == stream::errc::too_long && messages[i].size() < 1000000)
                 problem += " (is the length read most significant byte first, through unsigned char?)";
             return problem;
@@ -771,16 +781,33 @@ TEST_CASE("recv_message: the peer closes mid-message: an error value, not a cras
 
 TEST_CASE("messages: a length over max_message is refused, on both sides" *
           doctest::description("task 3b/3c: check the length against stream::max_message before anything "
-                               "else, and return errc::too_long: a peer could announce 4 GiB")) {
+                               "else, and return errc::too_long at once: a peer could announce 4 GiB and send "
+                               "nothing more")) {
     check_in_child(
         [] {
-            {
-                // The peer announces max_message + 1 bytes, and sends nothing more.
+            // The peer announces more than max_message bytes and sends nothing
+            // more: too_long, at once (reading the body first would wait for
+            // bytes that never come, after making room for up to 4 GiB).
+            const struct {
+                std::string header;
+                const char* what;
+            } announced[] = {{std::string("\x04\x00\x00\x01", 4), "64 MiB + 1 byte (04 00 00 01)"},
+                             {std::string("\xff\xff\xff\xff", 4), "4 GiB - 1 byte (ff ff ff ff)"}};
+            for (const auto& a : announced) {
                 connection c = connect_pair();
-                const std::string header("\x04\x00\x00\x01", 4);
-                writer w(c.peer, header, chunks(4), false);
-                std::string problem = expect_end(stream::recv_message(c.student), stream::errc::too_long,
-                                                 "recv_message()", "the header says 64 MiB + 1 byte (04 00 00 01)");
+                writer w(c.peer, a.header, chunks(4), false);
+                const auto started = clock_type::now();
+                net::result<std::string> got = stream::recv_message(c.student);
+                const auto took =
+                    std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - started).count();
+                std::string problem = expect_end(std::move(got), stream::errc::too_long, "recv_message()",
+                                                 std::string("the header says ") + a.what + " and nothing follows");
+                // Reading the body first would wait recv_patience (1.5 s): anything
+                // under a second is "at once", even on a busy machine.
+                if (problem.empty() && took > 1000)
+                    problem = std::string("the header says ") + a.what + " and nothing follows: recv_message() " +
+                              "returned errc::too_long, but only after " + std::to_string(took) +
+                              " ms (did it try to read the body first?)";
                 hang_up(c, w);
                 if (!problem.empty()) return problem;
             }
@@ -801,4 +828,236 @@ TEST_CASE("messages: a length over max_message is refused, on both sides" *
             return std::string();
         },
         "does recv_message() wait for 64 MiB that will never come?");
+}
+
+TEST_CASE("messages: exactly max_message bytes pass, on both sides" *
+          doctest::description("task 3b/3c: max_message is the longest message allowed, not the first one refused: "
+                               "refuse a length over it (>), not one equal to it")) {
+    check_in_child(
+        [] {
+            const std::string largest(stream::max_message, 'm');
+            {
+                // The peer sends a message of exactly max_message bytes, then "after".
+                connection c = connect_pair();
+                writer w(c.peer, framed(largest) + framed("after"), chunks(1024 * 1024), false);
+                net::result<std::string> got = stream::recv_message(c.student);
+                std::string problem;
+                if (!got || got.value() != largest)
+                    problem = "the peer sent a message of exactly max_message bytes (header 04 00 00 00): "
+                              "recv_message() " + returned(got, largest);
+                else if (net::result<std::string> next = stream::recv_message(c.student); !next || next.value() != "after")
+                    problem = "after the message of max_message bytes, recv_message() " + returned(next, "after");
+                hang_up(c, w);
+                if (!problem.empty()) return problem;
+            }
+            // send_message of exactly max_message bytes: the header, then all of it.
+            connection c = connect_pair();
+            std::string got;
+            std::thread reader([&] {
+                std::vector<char> buffer(1 << 20);
+                while (true) {
+                    net::result<std::size_t> r = c.peer.recv(buffer.data(), buffer.size());
+                    if (!r || r.value() == 0) return;
+                    got.append(buffer.data(), r.value());
+                }
+            });
+            net::result<void> sent = stream::send_message(c.student, largest);
+            (void)c.student.shutdown(net::socket::direction::write);
+            reader.join();
+            if (!sent)
+                return "send_message() of exactly max_message bytes returned " + describe_error(sent.error()) +
+                       ", expected success";
+            if (got.size() != stream::header_size + largest.size() || got.compare(0, 4, std::string("\x04\0\0\0", 4)) != 0 ||
+                got.compare(4, std::string::npos, largest) != 0)
+                return "send_message() of exactly max_message bytes: the peer received " +
+                       std::to_string(got.size()) + " bytes starting " + hex_bytes(got.substr(0, 4)) + ", expected " +
+                       std::to_string(stream::header_size + largest.size()) + " bytes starting 04 00 00 00";
+            return std::string();
+        },
+        "does recv_message() or send_message() stop advancing on a message of 64 MiB?");
+}
+
+// ================================================================== task 4: lists
+namespace {
+
+std::string describe_list(const std::vector<std::string>& items, std::size_t limit = 6) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < items.size() && i < limit; ++i)
+        out += (i == 0 ? "" : ", ") + printable(items[i], 20);
+    if (items.size() > limit) out += ", ... (" + std::to_string(items.size()) + " items)";
+    return out + "}";
+}
+
+std::string describe(net::result<std::vector<std::string>>& got) {
+    if (!got) return describe_error(got.error());
+    return describe_list(got.value());
+}
+
+// Lists that a careless design gets wrong: empty ones, empty items, items
+// that hold the separators and the digits a design might use.
+std::vector<std::vector<std::string>> sample_lists() {
+    std::mt19937 rng(44);
+    std::vector<std::string> many;
+    for (int i = 0; i < 5000; ++i) many.push_back(below(rng, 6) == 0 ? std::string() : random_bytes(rng, below(rng, 12)));
+    return {{},
+            {""},
+            {"", ""},
+            {"hello"},
+            {},
+            {"a", "b", "c"},
+            {"a\nb", "\n", "", "\n\n"},
+            {std::string("\0", 1), std::string("x\0y", 3), ""},
+            {"3", "1:a", "0", "00 00 00 02", "\x00\x00\x00\x02"},
+            {"a,b", ",", ",,", ";", "\t"},
+            {"\xff\xfe\xfd", "\r\n", "stra\xc3\x9f\x65"},
+            {" ", "  ", ""},
+            {"", "", "", "last"},
+            many,
+            {random_bytes(rng, 1000 * 1000), "", "x"},
+            {}};
+}
+
+// Wakes every call blocked on these sockets (each in some thread), so that
+// the threads can be joined: recv() returns 0, send() fails.
+void wake_all(std::initializer_list<net::socket*> sockets) {
+    for (net::socket* s : sockets) (void)s->shutdown(net::socket::direction::both);
+}
+
+// What your send_list() puts on the wire for `items`, read by the peer.
+net::result<std::string> wire_of(const std::vector<std::string>& items) {
+    connection c = connect_pair();
+    std::string got;
+    std::thread reader([&] { got = read_slowly(c.peer); });
+    net::result<void> sent = stream::send_list(c.student, items);
+    (void)c.student.shutdown(net::socket::direction::write);
+    reader.join();
+    if (!sent) return sent.error();
+    return got;
+}
+
+}  // namespace
+
+TEST_CASE("lists: recv_list returns what send_list sent, item for item" *
+          doctest::description("task 4: your design must carry any bytes in an item ('\\n', 0, digits, commas), "
+                               "empty items and empty lists, and recv_list must read one list and no byte more "
+                               "(what follows belongs to the next list or message)")) {
+    check_in_child(
+        [] {
+            const std::vector<std::vector<std::string>> lists = sample_lists();
+            // Seed 0: the bytes go on as they come; seeds 1-2: in random pieces of 1 to 300 bytes.
+            for (unsigned seed = 0; seed <= 2; ++seed) {
+                const std::string how = seed == 0 ? std::string("as sent") : "in random pieces, seed " + std::to_string(seed);
+                connection from = connect_pair();  // your send_list writes here
+                connection to = connect_pair();    // and your recv_list reads here
+                // The grader relays the bytes from one connection to the other.
+                std::thread relay([&from, &to, seed] {
+                    std::mt19937 rng(seed);
+                    std::vector<char> buffer(65536);
+                    while (true) {
+                        net::result<std::size_t> r = from.peer.recv(buffer.data(), buffer.size());
+                        if (!r || r.value() == 0) break;
+                        std::string_view left(buffer.data(), r.value());
+                        while (!left.empty()) {
+                            const std::size_t n = seed == 0 ? left.size() : std::min(left.size(), 1 + rng() % 300);
+                            if (!to.peer.send_all(left.substr(0, n))) return;
+                            left.remove_prefix(n);
+                        }
+                    }
+                    (void)to.peer.shutdown(net::socket::direction::write);
+                });
+                std::string send_problem;
+                std::thread sender([&] {
+                    for (std::size_t i = 0; i < lists.size() && send_problem.empty(); ++i) {
+                        net::result<void> sent = stream::send_list(from.student, lists[i]);
+                        if (!sent)
+                            send_problem = "send_list() of list " + std::to_string(i + 1) + " " +
+                                           describe_list(lists[i]) + " returned " + describe_error(sent.error());
+                    }
+                    if (send_problem.empty()) (void)from.student.send_all(framed("end of the lists"));
+                    (void)from.student.shutdown(net::socket::direction::write);
+                });
+                std::string problem;
+                for (std::size_t i = 0; i < lists.size() && problem.empty(); ++i) {
+                    net::result<std::vector<std::string>> got = stream::recv_list(to.student);
+                    if (!got || got.value() != lists[i]) {
+                        problem = how + ": call " + std::to_string(i + 1) + " of recv_list() returned " +
+                                  describe(got) + ", expected " + describe_list(lists[i]);
+                        if (got && got.value().size() == lists[i].size())
+                            for (std::size_t k = 0; k < lists[i].size(); ++k)
+                                if (got.value()[k] != lists[i][k]) {
+                                    problem += "; item " + std::to_string(k + 1) + " is " +
+                                               printable(got.value()[k]) + ", expected " + printable(lists[i][k]);
+                                    break;
+                                }
+                    }
+                }
+                if (problem.empty()) {
+                    // The grader's own message follows the last list: 4 bytes of length, then the text.
+                    const std::string end = framed("end of the lists");
+                    net::result<std::string> after = to.student.recv_exactly(end.size(), clock_type::now() + recv_patience);
+                    if (!after || after.value() != end)
+                        problem = how + ": after the last list came the message \"end of the lists\" (" +
+                                  std::to_string(end.size()) + " bytes, header 00 00 00 10), but reading it " +
+                                  (after ? "gave " + printable(after.value()) : describe_error(after.error())) +
+                                  " (did recv_list() take bytes that were not its own?)";
+                }
+                wake_all({&to.student, &to.peer, &from.peer, &from.student});
+                sender.join();
+                relay.join();
+                // What recv_list got wrong first: a send_list that failed after
+                // it, failed because the grader hung up.
+                if (!problem.empty()) return problem;
+                if (!send_problem.empty()) return send_problem;
+            }
+            return std::string();
+        },
+        "does recv_list() wait for bytes that send_list() never sent, or loop after recv() returned 0?");
+}
+
+TEST_CASE("lists: the peer closes inside a list, or between two" *
+          doctest::description("task 4: when the stream ends, recv_list returns errc::closed if no byte of a new "
+                               "list had come, and errc::cut_short anywhere inside a list, even where one of its "
+                               "items ends")) {
+    check_in_child(
+        [] {
+            const std::vector<std::vector<std::string>> lists = {{"ab", "", "c\n"}, {}, {""}};
+            for (const std::vector<std::string>& items : lists) {
+                net::result<std::string> wire = wire_of(items);
+                if (!wire)
+                    return "send_list() of " + describe_list(items) + " returned " + describe_error(wire.error());
+                const std::string& bytes = wire.value();
+                if (bytes.empty())
+                    return "send_list() of " + describe_list(items) + " sent no byte at all: then nothing tells "
+                           "recv_list() that a list came";
+                // Every cut: nothing, each part of the list, all of it.
+                for (std::size_t k = 0; k <= bytes.size(); ++k) {
+                    connection c = connect_pair();
+                    writer w(c.peer, bytes.substr(0, k), chunks(64 * 1024), true);
+                    net::result<std::vector<std::string>> got = stream::recv_list(c.student);
+                    const std::string how = "your send_list() sent the " + std::to_string(bytes.size()) +
+                                            " bytes " + hex_bytes(bytes.substr(0, 24)) +
+                                            (bytes.size() > 24 ? " ..." : "") + " for " + describe_list(items) +
+                                            "; the peer sent " + (k == bytes.size() ? std::string("all of them") :
+                                            "the first " + std::to_string(k)) + " and closed";
+                    std::string problem;
+                    if (k == bytes.size()) {
+                        if (!got || got.value() != items)
+                            problem = how + ": recv_list() returned " + describe(got) + ", expected " + describe_list(items);
+                        else if (net::result<std::vector<std::string>> next = stream::recv_list(c.student);
+                                 next || next.error().code != stream::errc::closed)
+                            problem = how + ": the second recv_list() returned " + describe(next) +
+                                      ", expected the error stream::errc::closed";
+                    } else {
+                        const stream::errc want = k == 0 ? stream::errc::closed : stream::errc::cut_short;
+                        if (got || got.error().code != want)
+                            problem = how + ": recv_list() returned " + describe(got) + ", expected the error " +
+                                      code_name(want);
+                    }
+                    hang_up(c, w);
+                    if (!problem.empty()) return problem;
+                }
+            }
+            return std::string();
+        },
+        stuck_reading);
 }

@@ -2,6 +2,9 @@
 #include "stream.hpp"
 
 #include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace stream {
 
@@ -89,6 +92,51 @@ net::result<std::string> recv_message(net::socket& socket) {
     // After a header, even a close before the first byte of the body is a cut.
     if (!body && body.error().code == errc::closed) return failure(errc::cut_short);
     return body;
+}
+
+// ---------------------------------------------------------------- task 4
+// A list on the wire: the number of items as a 4-byte header (big-endian,
+// like a message's length), then each item as a message of its own. Every
+// item carries its length, so it may hold any byte; the count says where
+// the list ends, so an empty list (00 00 00 00) and a list of one empty item
+// (00 00 00 01 00 00 00 00) differ, and nothing after the list is read.
+namespace {
+std::string big_endian(std::uint32_t n) {
+    return {static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8), static_cast<char>(n)};
+}
+}  // namespace
+
+net::result<void> send_list(net::socket& socket, const std::vector<std::string>& items) {
+    std::size_t total = header_size;
+    for (const std::string& item : items) {
+        if (item.size() > max_message) return failure(errc::too_long, net::call::send);
+        total += header_size + item.size();
+    }
+    // All of it in one send_all, for the reason send_message gives.
+    std::string frame;
+    frame.reserve(total);
+    frame += big_endian(static_cast<std::uint32_t>(items.size()));
+    for (const std::string& item : items) frame += big_endian(static_cast<std::uint32_t>(item.size())) + item;
+    return send_all(socket, frame);
+}
+
+net::result<std::vector<std::string>> recv_list(net::socket& socket) {
+    net::result<std::string> header = recv_exactly(socket, header_size);
+    if (!header) return header.error();  // closed before the list: a clean end
+    const auto* b = reinterpret_cast<const unsigned char*>(header.value().data());
+    const std::uint32_t count =
+        (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | std::uint32_t{b[3]};
+
+    // No reserve(count): the count comes from the network, like a length.
+    std::vector<std::string> items;
+    for (std::uint32_t i = 0; i < count; ++i) {
+        net::result<std::string> item = recv_message(socket);
+        // Inside the list even a close between two items is a cut: the count promised more.
+        if (!item && item.error().code == errc::closed) return failure(errc::cut_short);
+        if (!item) return item.error();
+        items.push_back(std::move(item.value()));
+    }
+    return items;
 }
 
 }  // namespace stream

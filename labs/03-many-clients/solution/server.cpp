@@ -19,8 +19,8 @@
 #include "common/text.hpp"
 
 // The lecture's loop body, for one client and a whole stream:
-//   sentence = connectionSocket.recv(1024)
-//   connectionSocket.send(sentence.upper())
+//   modifiedMessage = connectionSocket.recv(2048).decode().upper()
+//   connectionSocket.send(modifiedMessage.encode())
 //   connectionSocket.close()
 // It receives, uppercases and sends back until the client closes its side.
 // It owns the connection socket (taken by value): when it returns, the
