@@ -107,12 +107,12 @@ void converse(conversation& c, const std::function<void()>& send_input) {
 
 }  // namespace
 
-int send_sentence(net::socket& clientSocket, const std::string& sentence) {
+int send_message(net::socket& clientSocket, const std::string& message) {
     conversation c(clientSocket);
-    // clientSocket.send(sentence.encode()), then tell the server we are done
-    // modifiedSentence = clientSocket.recv(1024), repeated until the server closes
-    converse(c, [&] { send_and_finish(c, sentence); });
-    // print(modifiedSentence.decode()): the answer, then a newline
+    // clientSocket.send(message.encode()), then tell the server we are done;
+    // modifiedMessage = clientSocket.recv(2048), repeated until the server closes
+    converse(c, [&] { send_and_finish(c, message); });
+    // print(modifiedMessage.decode()): the answer, then a newline
     cli::print_line("");
     return cli::success;
 }

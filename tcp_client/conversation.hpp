@@ -9,9 +9,9 @@
 
 #include "../common/net.hpp"
 
-// -m TEXT, or the lecture's prompt: send the sentence, half-close, print the
+// -m TEXT, or the lecture's prompt: send the message, half-close, print the
 // whole answer and a newline. Returns the exit code.
-int send_sentence(net::socket& clientSocket, const std::string& sentence);
+int send_message(net::socket& clientSocket, const std::string& message);
 
 // stdin is a pipe or a file: send all of it, half-close when it ends, and
 // write everything that comes back, exactly. Returns the exit code.

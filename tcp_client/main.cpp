@@ -1,21 +1,25 @@
 // tcp_client - the lecture's TCPClient.py in C++.
 //
 //   from socket import *
-//   serverName = 'servername'
+//   serverName = 'hostname'
 //   serverPort = 12000
+//
 //   clientSocket = socket(AF_INET, SOCK_STREAM)
 //   clientSocket.connect((serverName, serverPort))
-//   sentence = input('Input lowercase sentence:')
-//   clientSocket.send(sentence.encode())
-//   modifiedSentence = clientSocket.recv(1024)
-//   print('From Server:', modifiedSentence.decode())
+//
+//   message = input("Enter a message: ")
+//
+//   clientSocket.send(message.encode())
+//   modifiedMessage = clientSocket.recv(2048)
+//   print(modifiedMessage.decode())
+//
 //   clientSocket.close()
 //
 // Differences, on purpose: the answer is read until the server closes (one
-// recv(1024) may return only part of it) and printed as it comes, without
-// the "From Server:" prefix; every address of the server's name is tried;
-// and besides one sentence it can stream a whole file (from a pipe) or, with
-// -i, keep one connection open for line after line.
+// recv(2048) may return only part of it) and printed as it comes; every
+// address of the server's name is tried; and besides one message it can
+// stream a whole file (from a pipe) or, with -i, keep one connection open
+// for line after line.
 #include <cstdint>
 #include <string>
 
@@ -30,7 +34,7 @@ int main(int argc, char* argv[]) {
     bool has_message = false, interactive = false;
     cli::parse(argc, argv,
                {"tcp_client",
-                "Connects to the server, sends a sentence (or all of its input) and prints what comes back.",
+                "Connects to the server, sends a message (or all of its input) and prints what comes back.",
                 {{"-m", "TEXT", "send TEXT and print the reply",
                   [&](const std::string& text) {
                       message = text, has_message = true;
@@ -47,12 +51,12 @@ int main(int argc, char* argv[]) {
     if (interactive) return exchange_lines(clientSocket);                     // tcp_client -i
     if (!has_message && !platform::stdin_is_terminal()) return stream_through(clientSocket);  // ... < file
 
-    // sentence = input('Input lowercase sentence:')
+    // message = input("Enter a message: ")
     if (!has_message) {
         std::optional<std::string> typed = cli::prompt("Input lowercase sentence: ");
-        if (!typed) return cli::success;  // end of input before a sentence: nothing to send
+        if (!typed) return cli::success;  // end of input before a message: nothing to send
         message = *typed;
     }
     // send, receive until the server closes, print; the socket closes itself at the end
-    return send_sentence(clientSocket, message);
+    return send_message(clientSocket, message);
 }

@@ -2,19 +2,19 @@
 //
 //   from socket import *
 //   serverPort = 12000
+//
 //   serverSocket = socket(AF_INET, SOCK_STREAM)
-//   serverSocket.bind(('', serverPort))
+//   serverSocket.bind(("", serverPort))
 //   serverSocket.listen(1)
-//   print('The server is ready to receive')
+//
 //   while True:
-//       connectionSocket, addr = serverSocket.accept()
-//       sentence = connectionSocket.recv(1024).decode()
-//       capitalizedSentence = sentence.upper()
-//       connectionSocket.send(capitalizedSentence.encode())
+//       connectionSocket, clientAddress = serverSocket.accept()
+//       modifiedMessage = connectionSocket.recv(2048).decode().upper()
+//       connectionSocket.send(modifiedMessage.encode())
 //       connectionSocket.close()
 //
-// Difference, on purpose: one recv(1024) gets whatever part of the stream has
-// arrived, which on a real network may be half a sentence. This server keeps
+// Difference, on purpose: one recv(2048) gets whatever part of the stream has
+// arrived, which on a real network may be half a message. This server keeps
 // receiving and answering until the client closes its side.
 // While it serves one client, the next ones wait: see tcp_server_threaded.
 #include <chrono>
@@ -41,7 +41,7 @@ int main(int argc, char* argv[]) {
                             idle_timeout),
                  cli::quiet(), cli::trace()}});
 
-    // serverSocket = socket(AF_INET, SOCK_STREAM); serverSocket.bind(('', serverPort))
+    // serverSocket = socket(AF_INET, SOCK_STREAM); serverSocket.bind(("", serverPort))
     net::socket serverSocket = cli::check(net::server_socket(net::tcp, host, serverPort));
     // serverSocket.listen(1): the welcoming socket
     cli::check(serverSocket.listen(backlog));
@@ -49,23 +49,23 @@ int main(int argc, char* argv[]) {
     cli::announce_ready(serverSocket);
 
     while (true) {
-        // connectionSocket, addr = serverSocket.accept()
+        // connectionSocket, clientAddress = serverSocket.accept()
         auto accepted = serverSocket.accept();
         if (net::stop_requested()) break;  // Ctrl-C
         if (!accepted) {
             cli::log(accepted.error());
             continue;
         }
-        auto [connectionSocket, addr] = std::move(accepted.value());
+        auto [connectionSocket, clientAddress] = std::move(accepted.value());
         net::stop_on_ctrl_c(connectionSocket);  // and the recv() of this session
-        cli::log("connected ", addr);
+        cli::log("connected ", clientAddress);
 
-        // sentence = connectionSocket.recv(1024) ... connectionSocket.send(capitalizedSentence)
+        // modifiedMessage = connectionSocket.recv(2048).decode().upper(); connectionSocket.send(...)
         const session_summary summary = serve_client(connectionSocket, std::chrono::seconds(idle_timeout));
 
         // connectionSocket.close()
         connectionSocket.close();
-        cli::log("closed ", addr, " (", summary.describe(), ")");
+        cli::log("closed ", clientAddress, " (", summary.describe(), ")");
     }
     return cli::success;
 }

@@ -22,19 +22,19 @@ session_summary serve_client(net::socket& connectionSocket, std::chrono::seconds
     // Not zero-filled: a page of it becomes real memory only when data lands
     // there, so a thousand quiet connections cost little.
     constexpr std::size_t buffer_size = 64 * 1024;
-    std::unique_ptr<char[]> sentence(new char[buffer_size]);
+    std::unique_ptr<char[]> clientMessage(new char[buffer_size]);
 
-    auto send_back = [&](std::string_view capitalizedSentence) {
-        net::result<void> sent = connectionSocket.send_all(capitalizedSentence);
+    auto send_back = [&](std::string_view modifiedMessage) {
+        net::result<void> sent = connectionSocket.send_all(modifiedMessage);
         if (!sent) summary.failure = sent.error();
-        else summary.sent += capitalizedSentence.size();
+        else summary.sent += modifiedMessage.size();
         return sent.ok();
     };
 
     bool whole = false;  // the client closed its side and got its whole answer
     while (true) {
-        // sentence = connectionSocket.recv(1024)
-        net::result<std::size_t> got = connectionSocket.recv(sentence.get(), buffer_size, until());
+        // connectionSocket.recv(2048)
+        net::result<std::size_t> got = connectionSocket.recv(clientMessage.get(), buffer_size, until());
         if (net::stop_requested()) break;  // Ctrl-C
         if (!got) {                        // reset by the client, or idle too long
             summary.failure = got.error();
@@ -47,9 +47,9 @@ session_summary serve_client(net::socket& connectionSocket, std::chrono::seconds
             break;
         }
         summary.received += got.value();
-        // connectionSocket.send(sentence.decode().upper().encode()): one send
-        // per piece received, as a client that reads once (the lecture's) expects.
-        if (!send_back(upper.feed({sentence.get(), got.value()}))) break;
+        // modifiedMessage = ....decode().upper(); connectionSocket.send(modifiedMessage.encode()):
+        // one send per piece received, as a client that reads once (the lecture's) expects.
+        if (!send_back(upper.feed({clientMessage.get(), got.value()}))) break;
     }
     summary.idle = summary.failure && summary.failure->code == std::errc::timed_out;
     summary.stopped = net::stop_requested() && !whole;

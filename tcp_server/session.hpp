@@ -18,10 +18,10 @@ struct session_summary {
     std::string describe() const;        // "12 bytes in, 12 out" or "... connection reset by peer"
 };
 
-// The lecture's   sentence = connectionSocket.recv(1024)
-//                 connectionSocket.send(sentence.decode().upper().encode())
+// The lecture's   modifiedMessage = connectionSocket.recv(2048).decode().upper()
+//                 connectionSocket.send(modifiedMessage.encode())
 //                 connectionSocket.close()
-// done right: TCP is a byte stream, so one recv() may hold half a sentence or
+// done right: TCP is a byte stream, so one recv() may hold half a message or
 // three of them. Receive, uppercase and send back every byte until the client
 // closes its side. A session that Ctrl-C cuts short is set to end with a
 // reset when the caller closes the socket, so the client can tell that its

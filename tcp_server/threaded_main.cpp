@@ -41,7 +41,7 @@ int main(int argc, char* argv[]) {
     const std::size_t fit = open_files > 16 ? open_files - 16 : 1;  // a few for the server itself
     if (max_clients == 0) max_clients = open_files == 0 ? 1024 : std::min<std::size_t>(1024, fit);
 
-    // serverSocket = socket(AF_INET, SOCK_STREAM); serverSocket.bind(('', serverPort))
+    // serverSocket = socket(AF_INET, SOCK_STREAM); serverSocket.bind(("", serverPort))
     net::socket serverSocket = cli::check(net::server_socket(net::tcp, host, serverPort));
     // serverSocket.listen(...): the welcoming socket
     cli::check(serverSocket.listen(backlog));
@@ -55,7 +55,7 @@ int main(int argc, char* argv[]) {
 
     connection_registry connections(max_clients, std::chrono::seconds(idle_timeout));
     while (true) {
-        // connectionSocket, addr = serverSocket.accept()
+        // connectionSocket, clientAddress = serverSocket.accept()
         auto accepted = serverSocket.accept();
         if (net::stop_requested()) break;  // Ctrl-C
         if (!accepted && accepted.error().code == std::errc::too_many_files_open) {
@@ -67,10 +67,10 @@ int main(int argc, char* argv[]) {
             continue;
         }
         connections.descriptors_available();
-        auto [connectionSocket, addr] = std::move(accepted.value());
+        auto [connectionSocket, clientAddress] = std::move(accepted.value());
         // One thread per connection, which now owns the socket; the loop goes
         // straight back to accept().
-        connections.start(std::move(connectionSocket), addr);
+        connections.start(std::move(connectionSocket), clientAddress);
     }
     // Ctrl-C: stop accepting, end the live sessions, join every thread.
     serverSocket.close();

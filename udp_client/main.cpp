@@ -3,11 +3,17 @@
 //   from socket import *
 //   serverName = 'hostname'
 //   serverPort = 12000
+//
 //   clientSocket = socket(AF_INET, SOCK_DGRAM)
-//   message = input('Input lowercase sentence:')
-//   clientSocket.sendto(message.encode(), (serverName, serverPort))
-//   modifiedMessage, serverAddress = clientSocket.recvfrom(2048)
+//
+//   message = input("Enter a message: ")
+//
+//   clientSocket.sendto(message.encode(),
+//   (serverName, serverPort))
+//   modifiedMessage, serverAddress =
+//   clientSocket.recvfrom(2048)
 //   print(modifiedMessage.decode())
+//
 //   clientSocket.close()
 //
 // Differences, each on purpose: UDP may lose the datagram or its reply, so the
@@ -67,7 +73,7 @@ int main(int argc, char* argv[]) {
     if (!messages.empty()) {
         for (const std::string& message : messages) exchange(message);
     } else if (platform::stdin_is_terminal()) {
-        // message = input('Input lowercase sentence:')
+        // message = input("Enter a message: "), with the course's own prompt
         if (auto message = cli::prompt("Input lowercase sentence: ")) exchange(*message);
     } else {
         while (auto message = cli::read_line()) exchange(*message);  // one datagram per line

@@ -2,18 +2,20 @@
 //
 //   from socket import *
 //   serverPort = 12000
+//
 //   serverSocket = socket(AF_INET, SOCK_DGRAM)
-//   serverSocket.bind(('', serverPort))
-//   print("The server is ready to receive")
+//   serverSocket.bind(("", serverPort))
+//
 //   while True:
-//       message, clientAddress = serverSocket.recvfrom(2048)
-//       modifiedMessage = message.decode().upper()
+//       clientMessage, clientAddress = serverSocket.recvfrom(2048)
+//       modifiedMessage = clientMessage.decode().upper()
 //       serverSocket.sendto(modifiedMessage.encode(), clientAddress)
 //
-// Differences, each on purpose: the buffer holds the largest datagram there
-// is (2048 would cut longer ones short), bytes that are not UTF-8 pass through
-// instead of crashing decode(), and --loss drops datagrams on purpose to show
-// that UDP never promised to deliver them.
+// Differences, each on purpose: the ready line tells which port (--port 0
+// picks a free one); the buffer holds the largest datagram there is (2048
+// would cut longer ones short); bytes that are not UTF-8 pass through instead
+// of crashing decode(); --loss drops datagrams on purpose, to show that UDP
+// never promised to deliver them.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -37,16 +39,16 @@ int main(int argc, char* argv[]) {
                             UINT64_MAX, seed),
                  cli::quiet(), cli::trace()}});
 
-    // serverSocket = socket(AF_INET, SOCK_DGRAM); serverSocket.bind(('', serverPort))
+    // serverSocket = socket(AF_INET, SOCK_DGRAM); serverSocket.bind(("", serverPort))
     net::socket serverSocket = cli::check(net::server_socket(net::udp, host, serverPort));
     net::stop_on_ctrl_c(serverSocket);  // Ctrl-C wakes the recvfrom below
     cli::announce_ready(serverSocket);
 
     loss_simulator losses(loss, seed);
-    std::vector<char> message(net::datagram_room);  // the largest datagram fits whole
+    std::vector<char> clientMessage(net::datagram_room);  // the largest datagram fits whole
     while (true) {
-        // message, clientAddress = serverSocket.recvfrom(2048)
-        auto received = serverSocket.recvfrom(message.data(), message.size());
+        // clientMessage, clientAddress = serverSocket.recvfrom(2048)
+        auto received = serverSocket.recvfrom(clientMessage.data(), clientMessage.size());
         if (net::stop_requested()) break;  // Ctrl-C
         if (!received) {
             cli::log(received.error());  // one bad datagram never stops the server
@@ -58,8 +60,8 @@ int main(int argc, char* argv[]) {
             continue;
         }
 
-        // modifiedMessage = message.decode().upper()
-        const std::string modifiedMessage = text::upper({message.data(), size});
+        // modifiedMessage = clientMessage.decode().upper()
+        const std::string modifiedMessage = text::upper({clientMessage.data(), size});
 
         // serverSocket.sendto(modifiedMessage.encode(), clientAddress)
         auto sent = serverSocket.sendto(modifiedMessage, clientAddress);

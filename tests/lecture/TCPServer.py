@@ -6,12 +6,11 @@ from socket import *
 
 serverPort = int(sys.argv[1]) if len(sys.argv) > 1 else 12000
 serverSocket = socket(AF_INET, SOCK_STREAM)
-serverSocket.bind(('', serverPort))
+serverSocket.bind(("", serverPort))
 serverSocket.listen(1)
 print('The server is ready to receive on port', serverSocket.getsockname()[1], flush=True)
 while True:
-    connectionSocket, addr = serverSocket.accept()
-    sentence = connectionSocket.recv(2048).decode()
-    capitalizedSentence = sentence.upper()
-    connectionSocket.send(capitalizedSentence.encode())
+    connectionSocket, clientAddress = serverSocket.accept()
+    modifiedMessage = connectionSocket.recv(2048).decode().upper()
+    connectionSocket.send(modifiedMessage.encode())
     connectionSocket.close()

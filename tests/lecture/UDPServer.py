@@ -6,9 +6,9 @@ from socket import *
 
 serverPort = int(sys.argv[1]) if len(sys.argv) > 1 else 12000
 serverSocket = socket(AF_INET, SOCK_DGRAM)
-serverSocket.bind(('', serverPort))
+serverSocket.bind(("", serverPort))
 print('The server is ready to receive on port', serverSocket.getsockname()[1], flush=True)
 while True:
-    message, clientAddress = serverSocket.recvfrom(2048)
-    modifiedMessage = message.decode().upper()
+    clientMessage, clientAddress = serverSocket.recvfrom(2048)
+    modifiedMessage = clientMessage.decode().upper()
     serverSocket.sendto(modifiedMessage.encode(), clientAddress)
