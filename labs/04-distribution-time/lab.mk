@@ -10,6 +10,7 @@
 # Nothing here uses the socket wrapper: this lab is arithmetic and a chart.
 LABS  += lab04
 LAB04 := labs/04-distribution-time
+LAB_FILES_lab04 := $(LAB04)/distribution.cpp
 
 include tools/plot/plot.mk
 
