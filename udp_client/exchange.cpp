@@ -14,22 +14,18 @@ net::result<void> udp_exchange::open_for(const net::address& server) {
     return {};
 }
 
-// A datagram has no request number: a reply that comes after we gave up on
-// it (the server was slow, or answered a message we sent twice) would be
-// taken for the reply to the next message. So whatever is waiting before a
-// send is thrown away: it answers something sent earlier.
-void udp_exchange::drop_late_replies() {
-    while (clientSocket_.recvfrom(reply_.data(), reply_.size(), net::clock::now())) {
-    }
-}
-
 net::result<std::string> udp_exchange::sendto_recvfrom(const std::string& message) {
+    // A datagram has no request number: a reply that comes after we gave up
+    // on it (the server was slow, or answered a message we sent twice) would
+    // be taken for the reply to the next message. So each message goes out
+    // from a socket of its own, on a new port: a late reply to an earlier
+    // message goes to a port that is closed, and only its resends share one.
+    clientSocket_ = net::socket();
     const int attempts = retries_ + 1;
     for (int attempt = 0; attempt < attempts; ++attempt) {
         const std::size_t which = (current_ + static_cast<std::size_t>(attempt)) % server_.size();
         const net::address& server = server_[which];
         if (net::result<void> opened = open_for(server); !opened) return opened.error();
-        drop_late_replies();
         if (auto sent = clientSocket_.sendto(message, server); !sent) return sent.error();
 
         // Wait for the reply until the timeout, counted from the send: a

@@ -57,22 +57,26 @@ TEST_CASE("udp_exchange: no answer on one address, the next one (of another fami
 }
 
 TEST_CASE("udp_exchange: a late second reply to one message is not taken for the reply to the next") {
-    // The server answers the first message twice, a little late the second
-    // time (as after a resend), then each message once.
-    int seen = 0;
-    echo_server server(2, [&seen](const std::string& text) {
-        if (seen++ == 0) {
-            std::this_thread::sleep_for(20ms);
-            return std::vector<std::string>{"re: " + text, "re: " + text};
-        }
-        return std::vector<std::string>{"re: " + text};
+    // The server answers "one" at once, and answers it a second time (as
+    // after a resend) only when "two" has arrived, just before it answers
+    // "two": the duplicate reaches the client while it waits for "two".
+    net::socket server = std::move(net::server_socket(net::udp, "127.0.0.1", 0).value());
+    std::thread answers([&server] {
+        char buffer[64];
+        auto one = server.recvfrom(buffer, sizeof buffer, net::clock::now() + 5s);
+        if (!one) return;
+        (void)server.sendto("re: one", one.value().second);
+        auto two = server.recvfrom(buffer, sizeof buffer, net::clock::now() + 5s);
+        if (!two) return;
+        (void)server.sendto("re: one", one.value().second);
+        (void)server.sendto("re: two", two.value().second);
     });
-    udp_exchange client({loopback("127.0.0.1", server.port)}, 2000ms, 0);
+    udp_exchange client({server.local_address().value()}, 2000ms, 0);
     auto first = client.sendto_recvfrom("one");
+    auto second = client.sendto_recvfrom("two");
+    answers.join();
     REQUIRE(first.ok());
     CHECK(first.value() == "re: one");
-    std::this_thread::sleep_for(50ms);  // the duplicate has arrived by now
-    auto second = client.sendto_recvfrom("two");
     REQUIRE(second.ok());
     CHECK(second.value() == "re: two");
 }
