@@ -1,0 +1,224 @@
+// host.cpp - lab 06: many peers, one thread: poll() on every socket, then
+// the timers.
+#include "host.hpp"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "../../common/cli.hpp"
+
+namespace dht {
+
+using steady = std::chrono::steady_clock;
+
+host::host(settings s, log_sink log) : settings_(std::move(s)), log_(std::move(log)), buffer_(net::datagram_room) {}
+
+host::~host() = default;
+
+void host::log(const std::string& line) {
+    if (log_)
+        log_(line);
+    else
+        cli::log(line);
+}
+
+net::result<peer*> host::start(id ident) {
+    // socket(AF_INET, SOCK_DGRAM) and bind((bind_host, 0)): a free port of its own.
+    net::result<net::socket> created = net::server_socket(net::udp, settings_.bind_host, 0);
+    if (!created) return created.error();
+    net::result<net::address> local = created.value().local_address();
+    if (!local) return local.error();
+    peers_.push_back(std::make_unique<peer>(*this, ident, std::move(created.value()), local.value()));
+    peers_changed_ = true;
+    return peers_.back().get();
+}
+
+peer* host::find(id ident) const {
+    for (const auto& p : peers_)
+        if (p->alive() && p->ident() == ident) return p.get();
+    return nullptr;
+}
+
+std::vector<peer*> host::peers() const {
+    std::vector<peer*> live;
+    for (const auto& p : peers_)
+        if (p->alive()) live.push_back(p.get());
+    std::sort(live.begin(), live.end(), [](const peer* a, const peer* b) { return a->ident() < b->ident(); });
+    return live;
+}
+
+std::vector<id> host::identifiers() const {
+    std::vector<id> ids;
+    for (const peer* p : peers()) ids.push_back(p->ident());
+    return ids;
+}
+
+void host::settle_ring() {
+    const std::vector<id> ids = identifiers();  // sorted
+    const std::size_t n = ids.size();
+    // Who holds an identifier, in a ring we know whole: the first at or after it.
+    auto holder = [&ids](id target) {
+        auto at = std::lower_bound(ids.begin(), ids.end(), target);
+        return at == ids.end() ? ids.front() : *at;
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+        peer* p = find(ids[i]);
+        const neighbours links{ids[i], ids[(i + 1) % n], ids[(i + 2) % n], ids[(i + n - 1) % n]};
+        std::vector<id> fingers;
+        for (id target : finger_targets(ids[i], settings_.m)) fingers.push_back(holder(target));
+        std::vector<node> known;
+        for (id other : {*links.successor, *links.second, *links.predecessor})
+            known.push_back({other, find(other)->where()});
+        for (id other : fingers) known.push_back({other, find(other)->where()});
+        p->settle(links, fingers, known);
+    }
+    if (settings_.upkeep)
+        for (peer* p : peers()) p->start_upkeep();
+}
+
+void host::kill(id ident) {
+    if (peer* p = find(ident)) p->stop();
+    peers_changed_ = true;
+}
+
+// ---------------------------------------------------------------- running
+
+void host::after(steady::duration delay, std::function<void()> action) {
+    timers_.push({now() + delay, timer_order_++, std::move(action)});
+}
+
+bool host::fire_due_timers() {
+    const auto due = now();
+    bool fired = false;
+    while (!timers_.empty() && timers_.top().when <= due) {
+        std::function<void()> action = timers_.top().action;
+        timers_.pop();
+        action();  // may add timers: they are later than now, or fire in this loop
+        fired = true;
+    }
+    return fired;
+}
+
+// One turn: wait for a datagram, a timer or `until`, and hand out what came.
+// Before any timer fires, the datagrams already waiting are read (a few rounds
+// at most, so that a busy ring cannot hold the timers back for ever): a reply
+// that has arrived must not time out because this thread was slow to look.
+int host::turn(steady::time_point until, int extra_fd) {
+    if (peers_changed_) {  // the list poll() watches, made again only when a peer comes or goes
+        watched_.clear();
+        owners_.clear();
+        for (const auto& p : peers_)
+            if (p->alive()) {
+                watched_.push_back({p->socket().handle(), POLLIN, 0});
+                owners_.push_back(p.get());
+            }
+        peers_changed_ = false;
+    }
+    std::vector<pollfd>& watched = watched_;
+    const std::vector<peer*>& owners = owners_;
+    watched.resize(owners.size());
+    if (extra_fd >= 0) watched.push_back({extra_fd, POLLIN, 0});
+
+    auto timers_due = [this] { return !timers_.empty() && timers_.top().when <= now(); };
+    const auto start = steady::now();
+    // Nobody ran the peers since the last turn (the program was busy
+    // elsewhere, or not running): that time does not count either.
+    if (last_turn_ != steady::time_point{} && start - last_turn_ > ms(25)) held_up_ += start - last_turn_;
+    auto wake = until;
+    if (!timers_.empty()) wake = std::min(wake, timers_.top().when + held_up_);  // timers are in host time
+    int wait = wake <= start ? 0 : static_cast<int>(std::chrono::ceil<ms>(wake - start).count());
+    int input = 0;
+    for (int round = 0; round < 8; ++round) {
+        const auto before = steady::now();
+        const int ready = ::poll(watched.data(), static_cast<nfds_t>(watched.size()), wait);
+        // Back much later than asked: this process was not running (a busy
+        // machine). That time does not count: else every peer here would
+        // find every other silent, when it is they that were stopped.
+        const auto late = steady::now() - before - ms(wait);
+        if (late > ms(25)) held_up_ += late;
+        if (ready < 0 && errno != EINTR) log(std::string("poll: ") + std::strerror(errno));
+        if (ready <= 0) break;
+        for (std::size_t i = 0; i < owners.size(); ++i)
+            if ((watched[i].revents & (POLLIN | POLLERR)) != 0 && owners[i]->alive()) receive(*owners[i]);
+        if (extra_fd >= 0 && (watched.back().revents & (POLLIN | POLLHUP | POLLERR)) != 0) input = 1;
+        if (input == 1 || !timers_due()) break;
+        wait = 0;  // timers are due: only what is already there
+    }
+    fire_due_timers();
+    last_turn_ = steady::now();
+    return input;
+}
+
+// One datagram from a peer's socket, to that peer.
+void host::receive(peer& p) {
+    auto received = p.socket().recvfrom(buffer_.data(), buffer_.size());
+    if (!received) {
+        log("peer " + std::to_string(p.ident()) + ": " + received.error().message());
+        return;
+    }
+    auto [size, from] = received.value();
+    p.receive({buffer_.data(), size}, from);
+}
+
+bool host::run_until(const std::function<bool()>& done, ms limit) {
+    const auto until = steady::now() + limit;
+    while (!done()) {
+        if (steady::now() >= until) return false;
+        turn(until, -1);
+    }
+    return true;
+}
+
+void host::run_for(ms how_long) {
+    run_until([] { return false; }, how_long);
+}
+
+void host::run_until_readable(int fd) {
+    while (turn(steady::now() + std::chrono::hours(1), fd) == 0) {
+    }
+}
+
+// ---------------------------------------------------------------- waiting for one operation
+
+// The result lives in a shared box: if the limit passes first, the answer may
+// still come later, and must not write into a caller that has returned.
+template <class Result, class Start>
+Result wait_for(host& h, ms limit, Result nothing, Start start) {
+    auto box = std::make_shared<std::pair<bool, Result>>(false, std::move(nothing));
+    start([box](const Result& r) { *box = {true, r}; });
+    h.run_until([&box] { return box->first; }, limit);
+    return box->second;
+}
+
+lookup_result host::lookup(id at, id key, ms limit) {
+    lookup_result nothing;
+    nothing.key = key;
+    peer* p = find(at);
+    if (p == nullptr) return nothing;
+    return wait_for<lookup_result>(*this, limit, nothing, [&](auto done) { p->lookup(key, done); });
+}
+
+store_result host::put(id at, const std::string& name, id key, const std::string& value, ms limit) {
+    peer* p = find(at);
+    if (p == nullptr) return {};
+    return wait_for<store_result>(*this, limit, {}, [&](auto done) { p->put(name, key, value, done); });
+}
+
+store_result host::get(id at, const std::string& name, id key, ms limit) {
+    peer* p = find(at);
+    if (p == nullptr) return {};
+    return wait_for<store_result>(*this, limit, {}, [&](auto done) { p->get(name, key, done); });
+}
+
+bool host::join(id ident, id via, ms limit) {
+    peer* p = find(ident);
+    peer* known = find(via);
+    if (p == nullptr || known == nullptr) return false;
+    return wait_for<bool>(*this, limit, false, [&](auto done) { p->join(known->where(), done); });
+}
+
+}  // namespace dht

@@ -1,0 +1,69 @@
+# lab.mk - lab 06, a circular DHT over UDP (included by labs/labs.mk).
+#
+#   make lab06           grade your routing.cpp
+#   make lab06-build     only build the dht tool: build/labs/student/06/dht
+#   make lab06-measure   the measurements of RESULTS.md with your routing.cpp:
+#                        tables on stdout, charts in build/labs/student/06/
+#                        (SOLUTION=1 RESULTS=1: the reference's, into labs/06-dht/)
+#
+# routing.cpp holds the student's rules; everything else is given: the
+# messages, the peers, the host that runs many of them in one thread, the
+# tool, the measurements. The grader calls the rules directly and also runs
+# rings of real UDP peers built on them. Linux/macOS only: the host calls
+# poll() on many sockets, which the wrapper does not offer.
+LABS  += lab06
+LAB06 := labs/06-dht
+LAB06_OBJ := $(BUILD)/$(LAB06)
+
+include tools/plot/plot.mk
+
+# The given code, the same for every variant. SHA-1 is lab 05's, built here.
+LAB06_LIB_SRC := message.cpp keys.cpp peer.cpp upkeep.cpp host.cpp ring_svg.cpp
+LAB06_LIB_OBJ := $(LAB06_LIB_SRC:%.cpp=$(LAB06_OBJ)/%.o) $(LAB06_OBJ)/sha1.o
+
+$(LAB06_OBJ)/sha1.o: labs/05-swarm/sha1.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
+
+# The student's file, from wherever this variant takes it; -I finds routing.hpp.
+$(LAB_OUT)/06/routing.o: $(call lab_src,$(LAB06),routing.cpp) $(LAB06)/routing.hpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -I$(LAB06) -c -o $@ $<
+
+LAB06_LINK := $(LAB06_LIB_OBJ) $(COMMON_OBJ) $(PLOT_OBJ)
+
+$(LAB_OUT)/06/dht: $(LAB06_OBJ)/dht_main.o $(LAB06_OBJ)/commands.o $(LAB_OUT)/06/routing.o $(LAB06_LINK)
+	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LAB_OUT)/06/dht_measure: $(LAB06_OBJ)/measure.o $(LAB06_OBJ)/measure_churn.o $(LAB_OUT)/06/routing.o $(LAB06_LINK)
+	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+LAB06_GRADER_OBJ := $(LAB06_OBJ)/grader/test_rules.o $(LAB06_OBJ)/grader/test_udp.o
+
+$(LAB_OUT)/06/grader: $(LAB06_GRADER_OBJ) $(LAB_OUT)/06/routing.o $(LAB06_LINK) $(LAB_GRADER_OBJ)
+	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+lab06: $(LAB_OUT)/06/dht $(LAB_OUT)/06/grader
+	@echo "grading the $(LAB_VARIANT) code in $(LAB06)/routing.cpp"
+	@$(LAB_OUT)/06/grader
+
+# The given code's own tests (messages, bad datagrams, the host), with the
+# reference rules: `make test` runs them (LIB_TESTS).
+$(LAB06_OBJ)/reference/routing.o: $(LAB06)/solution/routing.cpp $(LAB06)/routing.hpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -I$(LAB06) -c -o $@ $<
+
+$(LAB06_OBJ)/dht_tests: $(patsubst $(LAB06)/tests/%.cpp,$(LAB06_OBJ)/tests/%.o,$(wildcard $(LAB06)/tests/*.cpp)) \
+                        $(LAB06_OBJ)/reference/routing.o $(LAB06_LINK)
+	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+LIB_TESTS += $(LAB06_OBJ)/dht_tests
+
+.PHONY: lab06-build lab06-measure
+lab06-build: $(LAB_OUT)/06/dht
+	@echo "the dht tool: $(LAB_OUT)/06/dht (try: $(LAB_OUT)/06/dht --help)"
+
+# RESULTS=1 writes the charts beside RESULTS.md; else into the build folder.
+LAB06_CHARTS = $(if $(RESULTS),$(LAB06),$(LAB_OUT)/06)
+lab06-measure: $(LAB_OUT)/06/dht_measure
+	@$(LAB_OUT)/06/dht_measure --charts $(LAB06_CHARTS) $(MEASURE_ARGS)

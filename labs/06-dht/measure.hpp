@@ -1,0 +1,57 @@
+// measure.hpp - lab 06: what the parts of dht_measure share (measure.cpp:
+// the command, messages per lookup, speed; measure_churn.cpp: churn).
+#pragma once
+
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "../../tools/plot/chart.hpp"
+#include "host.hpp"
+
+namespace measuring {
+
+using dht::id;
+
+struct options {
+    std::string part = "all";
+    std::string charts = ".";
+    bool quick = false;
+    unsigned seeds = 3;
+};
+
+void measure_lookups(const options& o);
+void measure_churn(const options& o);
+void measure_speed(const options& o);
+
+// On a terminal (stderr), one line that is written over.
+extern bool show_progress;
+void progress(const std::string& text);
+void progress_done();
+
+// n distinct random identifiers of 0 .. 2^m - 1, sorted.
+std::vector<id> random_ids(std::mt19937_64& random, int m, std::size_t n);
+// The successor of key among sorted peers: the right answer.
+id truth(const std::vector<id>& sorted, id key);
+double percentile(std::vector<double> v, double p);  // nearest rank, p from 0 to 1
+double mean(const std::vector<double>& v);
+std::string fixed(double x, int decimals);
+
+// A settled ring of these peers, whose log goes nowhere.
+std::unique_ptr<dht::host> make_ring(const dht::settings& s, const std::vector<id>& ids);
+
+// Lookups from random live peers for random keys, checked against truth().
+struct lookups {
+    std::vector<double> messages;  // of the lookups answered right
+    int wrong = 0;                 // answered with another holder
+    int unanswered = 0;
+    double right() const;  // the fraction answered right
+};
+lookups run_lookups(dht::host& ring, std::mt19937_64& random, int count, int parallel, const std::string& label);
+
+// A measured series (markers), or a reference curve (dashed).
+plot::series line(const std::string& name, const std::string& colour, bool dashed = false);
+void write_chart(const plot::chart& c, const std::string& path);
+
+}  // namespace measuring
