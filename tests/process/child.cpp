@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -411,11 +410,9 @@ std::optional<ending> child::wait_for(clock::duration limit) {
     const clock::time_point deadline = clock::now() + limit;
     while (true) {
         int status = 0;
-        rusage usage{};
-        pid_t done = ::wait4(pid_, &status, WNOHANG, &usage);
+        pid_t done = ::waitpid(pid_, &status, WNOHANG);
         if (done == pid_) {
             ended_ = decode(status);
-            ended_->max_rss_kib = usage.ru_maxrss;
             return ended_;
         }
         if (done < 0 && errno != EINTR) FAIL(command_ << ": waitpid: " << errno_text(errno));

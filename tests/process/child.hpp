@@ -61,7 +61,6 @@ struct options {
 struct ending {
     int code = -1;   // exit status, -1 when killed by a signal
     int signal = 0;  // the signal that killed it, 0 when it exited
-    long max_rss_kib = 0;  // the most memory it ever had (ru_maxrss)
     std::string describe() const;  // "exit status 1", "killed by signal 11"
 };
 
