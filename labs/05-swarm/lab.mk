@@ -16,6 +16,7 @@
 LABS      += lab05
 LAB05     := labs/05-swarm
 LAB05_OUT := $(BUILD)/labs/05
+LAB_FILES_lab05 := $(LAB05)/policy.cpp
 
 # The building blocks that open no socket (SHA-1, bencoding, .torrent files,
 # the tracker's protocol, a little HTTP), each with its unit tests.
@@ -52,7 +53,10 @@ $(LAB05_OUT)/reference/policy.o: $(LAB05_REFERENCE_POLICY) $(LAB05)/policy.hpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(ALL_CXXFLAGS) -I$(LAB05) -c -o $@ $<
 
-$(LAB05_OUT)/peer_tests$(EXE): $(LAB05_PEER_TEST_OBJ) $(LAB05_PEER_OBJ) $(LAB05_OUT)/reference/policy.o $(LAB_PROCESS_OBJ) $(COMMON_OBJ)
+# They start $(BIN)/peer (BIN names the folder): built first, so that
+# `make test` works from a fresh clone.
+$(LAB05_OUT)/peer_tests$(EXE): $(LAB05_PEER_TEST_OBJ) $(LAB05_PEER_OBJ) $(LAB05_OUT)/reference/policy.o $(LAB_PROCESS_OBJ) \
+                               $(COMMON_OBJ) | $(BIN)/peer$(EXE)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BIN)/peer$(EXE): $(LAB05_OUT)/peer_main.o $(LAB05_PEER_OBJ) $(LAB05_OUT)/reference/policy.o $(COMMON_OBJ) | $(BIN)

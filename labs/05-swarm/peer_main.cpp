@@ -139,7 +139,7 @@ options parse_command_line(int argc, char* argv[]) {
                  cli::flag("--leave-when-done", "exit once the file is complete", o.leave_when_done),
                  {"--stay", "SECONDS", "stay this long after completing (a seed: after starting), then exit",
                   [&](const std::string& t) { has_stay = true; return seconds_option("--stay", "", "", stay_seconds, true).take(t); }},
-                 cli::flag("--leave-after-one-copy", "a seed: exit once every piece has been uploaded once", o.leave_after_one_copy),
+                 cli::flag("--leave-after-one-copy", "a seed: exit once every piece has been uploaded once (a neighbour said have)", o.leave_after_one_copy),
                  {"--peers", "HOST:PORT,...", "connect to these peers directly, without a tracker ('' for none)",
                   [&](const std::string& t) { o.peers.emplace(); return parse_peer_list(t, *o.peers); }},
                  cli::text("--peer-id", "TEXT", "our peer id (20 bytes at most; padded with random digits)", o.peer_id),
@@ -206,7 +206,7 @@ void run_until_leaving(bt::swarm& peers, const options& o, std::optional<bt::ann
         peers.reap();
         if (o.leave_when_done && completed_at) return;
         if (o.stay && completed_at && now.seconds - *completed_at >= *o.stay) return;
-        if (o.leave_after_one_copy && now.one_copy_out) return cli::log("every piece has been uploaded once: leaving");
+        if (o.leave_after_one_copy && now.one_copy_out) return cli::log("every piece has been uploaded once (a neighbour has said have for each): leaving");
     }
 }
 

@@ -104,6 +104,7 @@ std::string swarm::handle(connection& c, wire::message& m) {
             if (m.index >= count)
                 return "have for piece " + std::to_string(m.index) + ", the torrent has " + std::to_string(count);
             c.theirs[m.index] = true;
+            piece_is_out(m.index);
             update_interest(c);
             c.refill = true;
             c.wake.notify_all();
@@ -114,6 +115,8 @@ std::string swarm::handle(connection& c, wire::message& m) {
             result<bitfield> theirs = wire::parse_bitfield(m.data, count);
             if (!theirs) return theirs.error().message;
             c.theirs = std::move(*theirs);
+            for (std::uint32_t i = 0; i < count; ++i)
+                if (c.theirs[i]) piece_is_out(i);
             update_interest(c);
             c.refill = true;
             c.wake.notify_all();
@@ -236,13 +239,11 @@ void swarm::served(connection& c, const wire::block& b) {
     const clock::time_point now = clock::now();
     c.to_them.add(b.length, now);
     uploaded_.add(b.length, now);
-    if (piece_out_[b.piece]) return;
-    std::set<std::uint32_t>& sent = blocks_sent_[{b.piece, c.id}];
-    sent.insert(b.begin);
-    const auto blocks = static_cast<std::size_t>((torrent_.piece_size(b.piece) + wire::block_size - 1) / wire::block_size);
-    if (sent.size() < blocks) return;
-    // One neighbour has had every block of it: a whole copy is out there.
-    piece_out_[b.piece] = true;
+}
+
+void swarm::piece_is_out(std::uint32_t index) {
+    if (piece_out_[index]) return;
+    piece_out_[index] = true;
     if (++pieces_out_ == torrent_.piece_count()) news_.notify_all();
 }
 

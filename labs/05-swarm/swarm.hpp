@@ -117,7 +117,7 @@ public:
         double download_rate = 0, upload_rate = 0;
         std::size_t peers = 0, unchoked = 0;
         bool complete = false;
-        bool one_copy_out = false;  // every piece has been uploaded at least once
+        bool one_copy_out = false;  // every piece has reached a neighbour (its have came back)
     };
     status snapshot();
     // Waits until something worth a look happens (a piece completes, the
@@ -147,6 +147,7 @@ private:
     std::string handle_request(connection& c, const wire::block& b);
     std::string handle_piece(connection& c, wire::message& m, std::unique_lock<std::mutex>& lock);
     void update_interest(connection& c);
+    void piece_is_out(std::uint32_t index);
     void finish_piece(piece_table::whole_piece& piece, bool good);
     void refill_all();
     void choke_round();
@@ -171,9 +172,11 @@ private:
     bool early_round_ = false;
     std::condition_variable choker_wake_, news_;
     rate_meter downloaded_, uploaded_;  // every connection's piece bytes, for the progress line
-    // For --leave-after-one-copy: the blocks of each piece sent to each
-    // neighbour, until one neighbour has had them all; then the piece is out.
-    std::map<std::pair<std::uint32_t, int>, std::set<std::uint32_t>> blocks_sent_;
+    // For --leave-after-one-copy: the pieces that a neighbour has said it
+    // holds (have, bitfield). Counting the blocks we sent is not enough: a
+    // block can be on its way when its receiver gives up the piece (it was
+    // choked, or the piece came from elsewhere), and a seed that trusted its
+    // own count left swarms with a piece that nobody had.
     std::vector<bool> piece_out_;
     std::size_t pieces_out_ = 0;
 

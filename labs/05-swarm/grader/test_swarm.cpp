@@ -182,56 +182,40 @@ TEST_CASE("tit-for-tat: a free rider gets less while the others trade" *
           doctest::description("task 2: rank by download_rate (the rate each neighbour sends to us), keep only "
                                "the top 4 and one optimistic unchoke: a peer that never uploads then gets "
                                "only optimistic unchokes")) {
-    // A seed at 2 MiB/s and eight peers at 256 KiB/s trade; once the first
-    // of them has a quarter of the file, a free rider (--upload-rate 0)
-    // joins. When half of the eight have the whole file, the free rider
-    // should have at most 12 of the 32 pieces: it gets nothing but
-    // optimistic unchokes. (Unchoking every interested peer gives it an equal
-    // share: it then has 17 or more.) It joins late so that the seed's
-    // optimistic unchoke, which lasts 3 s here, is not spent on it by luck.
+    // A seed at 2 MiB/s, eight peers at 256 KiB/s that stay when they are
+    // done, and, started with them, a free rider (--upload-rate 0) that
+    // knows only the eight peers: a seed ranks by upload rate and serves
+    // whoever takes the most, a free rider as well as anyone, so the rider
+    // gets nothing but what the eight peers' chokers give it. With
+    // tit-for-tat it is in nobody's top 4 while the peers trade: it gets
+    // optimistic unchokes, and the rest once peers have the whole file. It
+    // completes about 1.6 times as late as the median peer (measured:
+    // 1.62x to 1.69x); unchoking every interested peer gives it an equal
+    // share of the peers' uploads, and about 1.25x (1.21x to 1.26x).
     workspace w;
     const auto origin = clock_type::now();
     swarm_of swarm(w, "2MiB/s", origin);
-    for (int i = 1; i <= 8; ++i)
-        swarm.add(w, "peer" + std::to_string(i) + ".bin", "256KiB/s", origin,
-                  {"--leave-when-done", "--progress", i == 1 ? "0.1" : "1"});
-    peer_process& first = swarm.peers[1];
-    std::vector<double> done;
-    while (true) {
-        const std::string line = first.process.read_line();
-        if (line.rfind("complete t=", 0) == 0) {  // a very fast first peer: it has it all
-            done.push_back(first.started + std::atof(line.c_str() + 11));
-            break;
-        }
-        std::optional<progress_line> p = parse_progress(line);
-        if (p && p->pieces >= piece_count / 4) break;
+    std::string eight;
+    for (int i = 1; i <= 8; ++i) {
+        const peer_process& p = swarm.add(w, "peer" + std::to_string(i) + ".bin", "256KiB/s", origin);
+        eight += (eight.empty() ? "" : ",") + address(p);
     }
-    peer_process& rider = swarm.add(w, "rider.bin", "0", origin, {"--leave-when-done", "--progress", "0.1"});
+    peer_process rider =
+        start_peer(w, "rider.bin", {"--peers", eight, "--upload-rate", "0", "--progress", "60"}, origin);
 
-    for (std::size_t i = done.empty() ? 1 : 2; i <= 8; ++i) done.push_back(swarm.peers[i].completion());
-    std::sort(done.begin(), done.end());
-    const double half_done = done[3];  // the fourth of eight
-    int rider_pieces = 0;
-    std::optional<double> rider_done;
-    // The rider's progress lines, up to that moment.
-    while (true) {
-        const std::string line = rider.process.read_line();
-        if (line.rfind("complete t=", 0) == 0) {
-            rider_done = rider.started + std::atof(line.c_str() + 11);
-            if (*rider_done <= half_done) rider_pieces = piece_count;
-            break;
-        }
-        std::optional<progress_line> p = parse_progress(line);
-        if (!p) continue;
-        if (rider.started + p->t > half_done) break;
-        rider_pieces = p->pieces;
+    std::vector<double> took;  // each peer's time from its start to its file
+    std::ostringstream times;
+    for (std::size_t i = 1; i <= 8; ++i) {
+        took.push_back(swarm.peers[i].completion() - swarm.peers[i].started);
+        times << " " << took.back();
     }
-    if (!rider_done) rider_done = rider.completion();
-    INFO("the fourth of eight uploading peers completed " << half_done - rider.started
-         << " s after the free rider joined; the free rider had " << rider_pieces << " of " << piece_count
-         << " pieces then (at most 12 expected), and completed " << *rider_done - rider.started
-         << " s after it joined");
-    CHECK(rider_pieces <= 12);
+    std::sort(took.begin(), took.end());
+    const double median = (took[3] + took[4]) / 2;
+    const double rider_took = rider.completion() - rider.started;
+    INFO("the eight uploading peers completed in" << times.str() << " s (median " << median
+         << " s); the free rider, started with them, in " << rider_took << " s: " << rider_took / median
+         << " times the median (at least 1.4 expected)");
+    CHECK(rider_took >= 1.4 * median);
     INFO("the free rider's file differs from the seed's");
     CHECK(w.holds_the_file("rider.bin"));
 }
