@@ -13,6 +13,7 @@
 # poll() on many sockets, which the wrapper does not offer.
 LABS  += lab06
 LAB06 := labs/06-dht
+LAB_FILES_lab06 := $(LAB06)/routing.cpp
 LAB06_OBJ := $(BUILD)/$(LAB06)
 
 include tools/plot/plot.mk
@@ -35,7 +36,8 @@ LAB06_LINK := $(LAB06_LIB_OBJ) $(COMMON_OBJ) $(PLOT_OBJ)
 $(LAB_OUT)/06/dht: $(LAB06_OBJ)/dht_main.o $(LAB06_OBJ)/commands.o $(LAB_OUT)/06/routing.o $(LAB06_LINK)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(LAB_OUT)/06/dht_measure: $(LAB06_OBJ)/measure.o $(LAB06_OBJ)/measure_churn.o $(LAB_OUT)/06/routing.o $(LAB06_LINK)
+$(LAB_OUT)/06/dht_measure: $(LAB06_OBJ)/measure.o $(LAB06_OBJ)/measure_churn.o $(LAB06_OBJ)/report.o \
+                           $(LAB_OUT)/06/routing.o $(LAB06_LINK)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 LAB06_GRADER_OBJ := $(LAB06_OBJ)/grader/test_rules.o $(LAB06_OBJ)/grader/test_udp.o
@@ -63,7 +65,8 @@ LIB_TESTS += $(LAB06_OBJ)/dht_tests
 lab06-build: $(LAB_OUT)/06/dht
 	@echo "the dht tool: $(LAB_OUT)/06/dht (try: $(LAB_OUT)/06/dht --help)"
 
-# RESULTS=1 writes the charts beside RESULTS.md; else into the build folder.
+# RESULTS=1 writes RESULTS.md and its charts into the lab's folder (the
+# reference's: with SOLUTION=1); else the charts go into the build folder.
 LAB06_CHARTS = $(if $(RESULTS),$(LAB06),$(LAB_OUT)/06)
 lab06-measure: $(LAB_OUT)/06/dht_measure
-	@$(LAB_OUT)/06/dht_measure --charts $(LAB06_CHARTS) $(MEASURE_ARGS)
+	@$(LAB_OUT)/06/dht_measure --charts $(LAB06_CHARTS) $(if $(RESULTS),--results $(LAB06)/RESULTS.md) $(MEASURE_ARGS)

@@ -33,6 +33,7 @@
 
 #include "../../common/cli.hpp"
 #include "message.hpp"
+#include "report.hpp"
 
 namespace measuring {
 
@@ -138,7 +139,7 @@ void write_chart(const plot::chart& c, const std::string& path) {
     std::ofstream file(path, std::ios::binary);
     file << plot::render(c);
     if (!file) cli::fail("cannot write " + path);
-    std::printf("\n(chart: %s)\n", path.c_str());
+    chart(path, c.title);
 }
 
 // ---------------------------------------------------------------- messages per lookup
@@ -147,20 +148,24 @@ void measure_lookups(const options& o) {
     const std::vector<std::size_t> sizes = o.quick ? std::vector<std::size_t>{8, 16, 32, 64, 128}
                                                    : std::vector<std::size_t>{8, 16, 32, 64, 128, 256, 512, 1024};
     const int per_seed = o.quick ? 100 : 300;
-    std::printf("\n## Messages per lookup\n\n");
-    std::printf(
+    say("\n## Messages per lookup\n\n");
+    say(
         "m = 32, random identifiers; %d lookups per ring, from random peers for random keys, %u rings (seeds) "
         "per N; every answer checked against the successor rule.\n\n",
         per_seed, o.seeds);
-    std::printf(
+    say(
         "| N | walking: mean | p1 | p99 | N/2 | shortcuts: mean | p1 | p99 | 1/2 log2 N | target 1/2 log2 N + 1 "
         "| shortcuts per peer | wrong |\n");
-    std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     plot::series walk_mean = line("walking: mean", "#c03030"), half_n = line("N / 2", "#888888", true);
     plot::series walk_p1 = line("walking: 1st and 99th percentiles", "#e08080", true), walk_p99 = walk_p1;
     plot::series sc_mean = line("shortcuts: mean", "#1f5fbf"), half_log = line("1/2 log2 N", "#888888", true);
     plot::series sc_p1 = line("shortcuts: 1st and 99th percentiles", "#80a8e0", true), sc_p99 = sc_p1;
-    plot::series target = line("target: 1/2 log2 N + 1", "#2a9d4a", true);
+    plot::series bound = line("target: 1/2 log2 N + 1", "#2a9d4a", true);
+    // The targets: walking near N/2, shortcuts at most 1/2 log2 N + 1, every answer right.
+    bool walking_near = true, shortcuts_within = true;
+    std::string walking_text, shortcuts_text;
+    int all_wrong = 0, all_lookups = 0;
     for (std::size_t n : sizes) {
         std::vector<double> walking, shortcut;
         int wrong = 0;
@@ -181,16 +186,24 @@ void measure_lookups(const options& o) {
                 (with ? shortcut : walking)
                     .insert((with ? shortcut : walking).end(), l.messages.begin(), l.messages.end());
                 wrong += l.wrong + l.unanswered;
+                all_lookups += per_seed;
             }
         }
         progress_done();
         const double x = static_cast<double>(n), half = 0.5 * std::log2(x);
         shortcuts_per_peer /= x * o.seeds;
-        std::printf("| %zu | %s | %.0f | %.0f | %.0f | %s | %.0f | %.0f | %.2f | %.2f | %.1f | %d |\n", n,
+        say("| %zu | %s | %.0f | %.0f | %.0f | %s | %.0f | %.0f | %.2f | %.2f | %.1f | %d |\n", n,
                     fixed(mean(walking), 1).c_str(), percentile(walking, 0.01), percentile(walking, 0.99), x / 2,
                     fixed(mean(shortcut), 2).c_str(), percentile(shortcut, 0.01), percentile(shortcut, 0.99), half,
                     half + 1, shortcuts_per_peer, wrong);
-        std::fflush(stdout);
+        // "Near N/2": within 10% of it, or one message for the smallest rings.
+        const double off = std::abs(mean(walking) - x / 2);
+        walking_near = walking_near && off <= std::max(1.0, 0.1 * x / 2);
+        shortcuts_within = shortcuts_within && mean(shortcut) <= half + 1;
+        walking_text += (walking_text.empty() ? "" : ", ") + fixed(mean(walking), 1) + " (" + fixed(x / 2, 0) + ")";
+        shortcuts_text += (shortcuts_text.empty() ? "" : ", ") + fixed(mean(shortcut), 2) + " (" + fixed(half + 1, 2) +
+                          ")";
+        all_wrong += wrong;
         walk_mean.data.push_back({x, mean(walking)});
         walk_p1.data.push_back({x, percentile(walking, 0.01)});
         walk_p99.data.push_back({x, percentile(walking, 0.99)});
@@ -199,15 +212,35 @@ void measure_lookups(const options& o) {
         sc_p1.data.push_back({x, percentile(shortcut, 0.01)});
         sc_p99.data.push_back({x, percentile(shortcut, 0.99)});
         half_log.data.push_back({x, half});
-        target.data.push_back({x, half + 1});
+        bound.data.push_back({x, half + 1});
     }
     plot::chart c;
     c.title = "Messages per lookup (m = 32, random peers and keys)";
     c.x_label = "N, peers in the ring (log scale)";
     c.x_scale = plot::scale::log10;
     c.panels.push_back({"Walking the successors", "messages", {half_n, walk_p1, walk_p99, walk_mean}});
-    c.panels.push_back({"With shortcuts (finger tables)", "messages", {half_log, target, sc_p1, sc_p99, sc_mean}});
+    c.panels.push_back({"With shortcuts (finger tables)", "messages", {half_log, bound, sc_p1, sc_p99, sc_mean}});
     write_chart(c, o.charts + "/lookups.svg");
+
+    const std::string sizes_text = "N = " + std::to_string(sizes.front()) + " to " + std::to_string(sizes.back());
+    target(walking_near ? "PASS" : "MISS",
+           "walking the successors: the mean is near N/2 (within 10%, or 1 message) at every N, " + sizes_text +
+               ": " + walking_text + " (target in brackets)");
+    target(shortcuts_within ? "PASS" : "MISS",
+           "with shortcuts: the mean is at most 1/2 log2 N + 1 at every N, " + sizes_text + ": " + shortcuts_text +
+               " (target in brackets)");
+    target(all_wrong == 0 ? "PASS" : "MISS", "every lookup of this part answered, by the key's successor: " +
+                                                 std::to_string(all_lookups - all_wrong) + " of " +
+                                                 std::to_string(all_lookups));
+    const double last = static_cast<double>(sizes.back());
+    finding("Messages per lookup: walking costs (N - 1)/2 on average, the lecture's O(N), from 0 (the origin's "
+            "successor holds the key) to N - 1. With shortcuts the mean at N = " +
+            std::to_string(sizes.back()) + " is " + fixed(sc_mean.data.back().y, 2) + ", " +
+            fixed(sc_mean.data.back().y / (0.5 * std::log2(last)), 2) +
+            " times the Chord paper's 1/2 log2 N (" + fixed(0.5 * std::log2(last), 1) +
+            "), and the 99th percentile " + fixed(sc_p99.data.back().y, 0) +
+            " is about log2 N: each hop at least halves the distance left to the key, so no lookup takes more "
+            "than about log2 N, and a random one about half that.");
 }
 
 // ---------------------------------------------------------------- speed
@@ -259,6 +292,7 @@ double one_peer_rate(kind what, int window, ms how_long) {
     }
     const double seconds = std::chrono::duration<double>(steady::now() - begin).count();
     stop = true;
+    send_one();  // poll() in the host's thread may wait long: a datagram wakes it, and it sees `stop`
     client.close();
     serving.join();
     return static_cast<double>(answered) / seconds;
@@ -267,10 +301,12 @@ double one_peer_rate(kind what, int window, ms how_long) {
 }  // namespace
 
 void measure_speed(const options& o) {
-    std::printf("\n## Time per lookup on loopback (one lookup at a time, all peers in one thread)\n\n");
-    std::printf(
+    say("\n## Time per lookup on loopback (one lookup at a time, all peers in one thread)\n\n");
+    say(
         "| N | routing | lookups | median time (µs) | p99 (µs) | mean messages | µs per message |\n"
         "|---:|---|---:|---:|---:|---:|---:|\n");
+    std::vector<std::string> medians;  // "N = 64, shortcuts: 84 µs for 2.96 messages"
+    std::vector<double> per_message_us;
     for (std::size_t n : {std::size_t{64}, std::size_t{1024}}) {
         settings s;
         s.m = 32;
@@ -292,24 +328,70 @@ void measure_speed(const options& o) {
             }
             progress_done();
             const double per_message = mean(micros) / std::max(1.0, mean(messages));
-            std::printf("| %zu | %s | %d | %s | %s | %s | %s |\n", n, with ? "shortcuts" : "walking", count,
+            say("| %zu | %s | %d | %s | %s | %s | %s |\n", n, with ? "shortcuts" : "walking", count,
                         fixed(percentile(micros, 0.5), 0).c_str(), fixed(percentile(micros, 0.99), 0).c_str(),
                         fixed(mean(messages), 2).c_str(), fixed(per_message, 1).c_str());
-            std::fflush(stdout);
+            if (with) {
+                medians.push_back("N = " + std::to_string(n) + ", " + fixed(percentile(micros, 0.5), 0) +
+                                  " µs (p99 " + fixed(percentile(micros, 0.99), 0) + " µs) for " +
+                                  fixed(mean(messages), 2) + " messages");
+                per_message_us.push_back(per_message);
+            }
         }
     }
-    std::printf("\n## Messages one peer handles per second\n\n");
-    std::printf(
-        "One peer in a thread of its own; a client keeps 32 requests in flight for 3 s and counts the "
-        "replies.\n\n| request | replies | requests per second |\n|---|---|---:|\n");
     const ms how_long = o.quick ? ms(1000) : ms(3000);
+    say("\n## Messages one peer handles per second\n\n");
+    say("One peer in a thread of its own; a client in another thread keeps 32 requests in flight for %lld s and "
+        "counts the replies.\n\n| request | replies | requests per second |\n|---|---|---:|\n",
+        static_cast<long long>(how_long.count() / 1000));
     progress("one peer: PING");
     const double pings = one_peer_rate(kind::ping, 32, how_long);
     progress("one peer: QUERY");
     const double queries = one_peer_rate(kind::query, 32, how_long);
     progress_done();
-    std::printf("| PING | PONG | %s |\n| QUERY (the peer holds the key) | ACK and ANSWER | %s |\n",
-                fixed(pings, 0).c_str(), fixed(queries, 0).c_str());
+    say("| PING | PONG | %s |\n| QUERY (the peer holds the key) | ACK and ANSWER | %s |\n", fixed(pings, 0).c_str(),
+        fixed(queries, 0).c_str());
+
+    target("REPORTED", "time per lookup on loopback, with shortcuts, one at a time (median): " + medians[0] + "; " +
+                           medians[1]);
+    target("REPORTED", "one peer handles " + fixed(pings, 0) + " PINGs per second (a PONG each), " +
+                           fixed(queries, 0) + " QUERYs per second (an ACK and an ANSWER each)");
+    finding("Time per lookup: a hop costs " + fixed(per_message_us[0], 0) + " µs in a ring of 64 and " +
+            fixed(per_message_us[1], 0) +
+            " µs in a ring of 1,024. The network is the same loopback; the difference is the host: its one poll() "
+            "looks at every peer's socket on every turn, so each datagram costs O(N) in a host of N peers. Peers "
+            "that each had a process of their own would not pay it, but would pay a process switch per hop "
+            "instead (see the handout, \"Hosting\"). One peer alone, in a thread of its own, answers about " +
+            fixed(pings / 1000, 0) + " thousand PINGs and " + fixed(queries / 1000, 0) + " thousand QUERYs a second.");
+}
+
+// How it was measured, for the results file.
+std::string method(const options& o) {
+    return "- Every ring runs in this one process (`host.hpp`): each peer has its own UDP socket on 127.0.0.1 "
+           "(port 0, chosen by the system) and learns of the others only through datagrams; one thread waits on "
+           "all the sockets with one `poll()` and fires the peers' timers. The rules are the reference "
+           "`solution/routing.cpp` (" + std::string(o.quick ? "`--quick`: smaller rings, fewer lookups" : "a full run") +
+           ").\n"
+           "- Counting messages, the handout's rule: one message each time a QUERY goes from one peer to the next; "
+           "the ANSWER, the GET or PUT after it, ACKs and resends are not counted. p1 and p99 are the 1st and "
+           "99th percentiles (nearest rank).\n"
+           "- Messages per lookup: m = 32, random identifiers, " + std::to_string(o.seeds) +
+           " rings (seeds) per N, each settled (every peer's links and finger-table shortcuts right, no upkeep); "
+           "from random peers for random keys, 16 lookups in flight at a time, first walking the successors, then "
+           "with shortcuts. Every answer is checked against the successor rule worked out on the whole ring.\n"
+           "- Churn: 64 peers, m = 32, a ping every 100 ms, 50 ms for each reply before sending again; peers "
+           "leave abruptly (the socket closes). After each departure the ring runs 10 ping periods (1 s); then "
+           "lookups from random live peers for random keys, checked against the live peers, and a GET of each of "
+           "100 pairs stored before the first departure. \"Repaired\": the departed peer's predecessor has the "
+           "right successor again; \"settled\": every live peer's successor, second and predecessor are right. "
+           "Times are on the ring's clock, which stands still while this process is seen not to run (a busy "
+           "machine does not make the peers look slow); the tables say how long that was.\n"
+           "- Loss: each peer drops that fraction of the datagrams it receives, seeded, as `udp_server --loss` "
+           "does; a request is sent again after 50 ms without a reply, up to the number of tries, before the other "
+           "peer is taken as gone.\n"
+           "- Speed: lookups one at a time from the main thread, in rings of 64 and 1,024 peers, timed from the "
+           "call to the ANSWER's arrival at the origin; for one peer's rate, a client socket in a second thread "
+           "keeps 32 requests in flight.\n";
 }
 
 }  // namespace measuring
@@ -323,9 +405,11 @@ int main(int argc, char* argv[]) {
                 "Measures rings of DHT peers (all in this process, on UDP over loopback) and prints the tables of "
                 "RESULTS.md.",
                 {cli::text("--part", "PART", "lookups, churn, speed or all (default: all)", o.part),
-                 cli::text("--charts", "DIR", "where to write lookups.svg and churn.svg (default: .)", o.charts),
+                 cli::text("--charts", "DIR", "where to write lookups.svg, churn.svg and recovery.svg (default: .)",
+                           o.charts),
                  cli::flag("--quick", "smaller rings and fewer lookups: a minute, not ten", o.quick),
                  cli::whole("--seeds", "N", "rings per size in the lookups part (default: 3)", 1, 100, o.seeds),
+                 cli::text("--results", "FILE", "also write the results file (RESULTS.md) there", o.results),
                  cli::flag("-q", "no progress on stderr", quiet)},
                 "",
                 [&o]() -> std::string {
@@ -339,10 +423,16 @@ int main(int argc, char* argv[]) {
         setrlimit(RLIMIT_NOFILE, &files);
     }
     show_progress = !quiet && isatty(STDERR_FILENO) == 1;
+    if (!o.results.empty()) watch_machine();
     const auto begin = steady::now();
     if (o.part == "lookups" || o.part == "all") measure_lookups(o);
     if (o.part == "churn" || o.part == "all") measure_churn(o);
     if (o.part == "speed" || o.part == "all") measure_speed(o);
     std::printf("\n(%.0f s in all)\n", std::chrono::duration<double>(steady::now() - begin).count());
+    if (!o.results.empty()) {
+        std::string command = argv[0];
+        for (int i = 1; i < argc; ++i) command += std::string(" ") + argv[i];
+        write_results(o.results, command, method(o));
+    }
     return cli::success;
 }

@@ -9,6 +9,7 @@
 
 #include "../../tools/plot/chart.hpp"
 #include "host.hpp"
+#include "report.hpp"
 
 namespace measuring {
 
@@ -19,6 +20,7 @@ struct options {
     std::string charts = ".";
     bool quick = false;
     unsigned seeds = 3;
+    std::string results;  // where to write RESULTS.md (empty: nowhere)
 };
 
 void measure_lookups(const options& o);

@@ -294,7 +294,7 @@ TEST_CASE("shortcuts: the farthest shortcut that does not pass the key" *
         const id key = example.first, next = example.second;
         const step s = next_step(one, key);
         INFO("peer 1, successor 12, shortcuts 12 25 40, key " << key << ": next_step gave {found " << s.found
-                                                              << ", peer " << s.peer << "}, expected {found 0, peer "
+                                                              << ", peer " << s.peer << "}, expected {found false, peer "
                                                               << next << "}");
         CHECK((!s.found && s.peer == next));
     }

@@ -72,7 +72,10 @@ TEST_CASE("pairs survive a departure, with 10% of the datagrams lost") {
     ring.peers.kill(100);
     const peer* seventy = ring.peers.find(70);
     REQUIRE(ring.peers.run_until([seventy] { return seventy->links().successor == std::optional<id>(130); }, ms(5000)));
-    ring.peers.run_for(ms(500));
+    // ... and 130 knows 70 as its predecessor: the departed peer's keys are its own now.
+    const peer* one_thirty = ring.peers.find(130);
+    REQUIRE(ring.peers.run_until([one_thirty] { return one_thirty->links().predecessor == std::optional<id>(70); },
+                                 ms(5000)));
     for (id key = 0; key < 256; key += 16) {
         const store_result got = ring.peers.get(220, "pair " + std::to_string(key), key, ms(10000));
         INFO("key " << key);
