@@ -189,9 +189,10 @@ TEST_CASE("tit-for-tat: a free rider gets less while the others trade" *
     // gets nothing but what the eight peers' chokers give it. With
     // tit-for-tat it is in nobody's top 4 while the peers trade: it gets
     // optimistic unchokes, and the rest once peers have the whole file. It
-    // completes about 1.6 times as late as the median peer (measured:
-    // 1.62x to 1.69x); unchoking every interested peer gives it an equal
-    // share of the peers' uploads, and about 1.25x (1.21x to 1.26x).
+    // completes about 1.6 times as late as the median peer (the reference
+    // solution: 1.50x to 1.65x, idle or beside a parallel build); unchoking
+    // every interested peer gives it an equal share of the peers' uploads,
+    // and 1.15x to 1.21x. The bound, 1.35x, is halfway between (in ratio).
     workspace w;
     const auto origin = clock_type::now();
     swarm_of swarm(w, "2MiB/s", origin);
@@ -214,8 +215,8 @@ TEST_CASE("tit-for-tat: a free rider gets less while the others trade" *
     const double rider_took = rider.completion() - rider.started;
     INFO("the eight uploading peers completed in" << times.str() << " s (median " << median
          << " s); the free rider, started with them, in " << rider_took << " s: " << rider_took / median
-         << " times the median (at least 1.4 expected)");
-    CHECK(rider_took >= 1.4 * median);
+         << " times the median (at least 1.35 expected)");
+    CHECK(rider_took >= 1.35 * median);
     INFO("the free rider's file differs from the seed's");
     CHECK(w.holds_the_file("rider.bin"));
 }
