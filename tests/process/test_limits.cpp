@@ -102,6 +102,12 @@ TEST_CASE("limits: out of file descriptors, clients hear 'server busy', once log
         MESSAGE("skipped: POSIX resource limits");
         return;
     }
+#if defined(__SANITIZE_ADDRESS__)
+    // UBSan checks a virtual call by testing the memory with a pipe: out of
+    // descriptors, it cannot make one, and reports a bad object that is not.
+    MESSAGE("skipped in a sanitizer build: UBSan needs free descriptors of its own");
+    return;
+#endif
     // 40 descriptors, and --max-clients higher than that allows: accept()
     // itself fails with EMFILE.
     auto s = start_limited("ulimit -n 40", {program("tcp_server_threaded"), "--port", "0", "--max-clients", "100"});
