@@ -3,6 +3,7 @@
 #include "host.hpp"
 
 #include <poll.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -14,6 +15,14 @@
 namespace dht {
 
 using steady = std::chrono::steady_clock;
+
+void allow_many_sockets() {
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
+}
 
 host::host(settings s, log_sink log) : settings_(std::move(s)), log_(std::move(log)), buffer_(net::datagram_room) {}
 

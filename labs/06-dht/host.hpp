@@ -45,6 +45,11 @@ struct settings {
     std::string bind_host = "127.0.0.1";
 };
 
+// A thousand peers are a thousand sockets: more than the usual limit of
+// 1,024 open files per process. Raises this process's limit to the most the
+// system allows (as `ulimit -n` would).
+void allow_many_sockets();
+
 class host {
 public:
     using log_sink = std::function<void(const std::string&)>;

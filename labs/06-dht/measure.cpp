@@ -15,7 +15,6 @@
 // DIR/recovery.svg.
 #include "measure.hpp"
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -416,12 +415,7 @@ int main(int argc, char* argv[]) {
                     const bool known = o.part == "lookups" || o.part == "churn" || o.part == "speed" || o.part == "all";
                     return known ? "" : "invalid --part '" + o.part + "' (lookups, churn, speed or all)";
                 }});
-    // A thousand peers are a thousand sockets: more than the usual soft limit of 1,024 files.
-    rlimit files{};
-    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
-        files.rlim_cur = files.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &files);
-    }
+    allow_many_sockets();
     show_progress = !quiet && isatty(STDERR_FILENO) == 1;
     if (!o.results.empty()) watch_machine();
     const auto begin = steady::now();

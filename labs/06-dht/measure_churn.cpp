@@ -349,11 +349,11 @@ void measure_churn(const options& o) {
             if (at.y < 100) since = -1;
             else if (since < 0) since = at.x - 50;
         }
-        from_when += (from_when.empty() ? "" : "; ") + curve.name + ": " +
+        from_when += (from_when.empty() ? "" : "; ") + curve.name + ", " +
                      (since < 0 ? std::string("not within 2 s") : "from " + fixed(since, 0) + " ms on");
     }
     finding("Right after a departure (`recovery.svg`), a lookup for a key of the departed peer fails until the "
-            "peer before it has found it silent and taken its second successor: every such lookup was right " +
+            "peer before it has found it silent and taken its second successor. Every such lookup was right: " +
             from_when + ".");
 }
 
