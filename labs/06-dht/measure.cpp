@@ -406,7 +406,7 @@ int main(int argc, char* argv[]) {
                 {cli::text("--part", "PART", "lookups, churn, speed or all (default: all)", o.part),
                  cli::text("--charts", "DIR", "where to write lookups.svg, churn.svg and recovery.svg (default: .)",
                            o.charts),
-                 cli::flag("--quick", "smaller rings and fewer lookups: a minute, not ten", o.quick),
+                 cli::flag("--quick", "smaller rings, fewer lookups and departures: minutes, not ten", o.quick),
                  cli::whole("--seeds", "N", "rings per size in the lookups part (default: 3)", 1, 100, o.seeds),
                  cli::text("--results", "FILE", "also write the results file (RESULTS.md) there", o.results),
                  cli::flag("-q", "no progress on stderr", quiet)},
