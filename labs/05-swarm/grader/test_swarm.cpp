@@ -31,7 +31,6 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 constexpr std::int64_t file_size = 2 << 20;     // 2 MiB
 constexpr std::int64_t piece_length = 65536;    // 32 pieces of 64 KiB
-constexpr int piece_count = static_cast<int>(file_size / piece_length);
 
 std::string peer_program() {
     const char* dir = std::getenv("LAB_BIN");
