@@ -8,6 +8,8 @@
 #                             tracker, a seed and N peers on this machine,
 #                             measured against lab 04's bounds
 #                             (ARGS="--help" lists its options)
+#   make lab05-tsan           the tracker and the peer built with ThreadSanitizer
+#                             (into build/tsan05/), driven by their process tests
 #   make lab05-bench          the lab's targets, measured with the runner
 #                             (about 10 minutes): labs/05-swarm/RESULTS.md and
 #                             labs/05-swarm/swarm_chart.svg (ARGS=--quick:
@@ -49,7 +51,17 @@ LIB_TESTS += $(LAB05_OUT)/tracker_unit_tests$(EXE) $(LAB05_OUT)/tracker_process_
 LAB05_BOUNDS_VARIANT := $(if $(wildcard labs/04-distribution-time/solution/distribution.cpp),solution,student)
 LAB05_BOUNDS := $(BUILD)/labs/$(LAB05_BOUNDS_VARIANT)/04/distribution
 
-.PHONY: lab05-tracker lab05-tracker-test lab05-swarm lab05-bench lab05-swarm-tools
+# ThreadSanitizer: a data race stops the tracker or the peer at once (exit
+# status 66), which fails the test that talks to it or stops it.
+LAB05_TSAN := build/tsan05
+LAB05_TSAN_RUN := TSAN_OPTIONS="halt_on_error=1 exitcode=66" BIN=$(LAB05_TSAN)/bin
+lab05-tsan:
+	$(MAKE) --no-print-directory BUILD=$(LAB05_TSAN) BIN=$(LAB05_TSAN)/bin CXXFLAGS="-O1 -g -fsanitize=thread" \
+	  LDFLAGS="-fsanitize=thread" $(LAB05_TSAN)/labs/05/tracker_process_tests $(LAB05_TSAN)/labs/05/peer_tests
+	$(LAB05_TSAN_RUN) $(LAB05_TSAN)/labs/05/tracker_process_tests
+	$(LAB05_TSAN_RUN) $(LAB05_TSAN)/labs/05/peer_tests
+
+.PHONY: lab05-tracker lab05-tracker-test lab05-swarm lab05-bench lab05-swarm-tools lab05-tsan
 lab05-tracker: $(BIN)/tracker$(EXE)
 
 lab05-tracker-test: $(LAB05_OUT)/tracker_unit_tests$(EXE) $(LAB05_OUT)/tracker_process_tests
