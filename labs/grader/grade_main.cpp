@@ -11,6 +11,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <mutex>
 #include <ostream>
 #include <sstream>
@@ -112,6 +113,23 @@ int main(int argc, char** argv) {
     doctest::Context context;
     context.setOption("reporters", "grade");
     context.setOption("no-version", true);
+    // GRADE_ONLY (one requirement per line): grade only those. `make
+    // labs-verify` runs a wrong implementation against the requirements it
+    // must fail, not against every one. (doctest splits its filter at
+    // commas: a comma of a requirement's name is escaped.)
+    if (const char* only = std::getenv("GRADE_ONLY"); only != nullptr && *only != '\0') {
+        std::string filter;
+        std::istringstream names(only);
+        for (std::string name; std::getline(names, name);) {
+            if (name.empty()) continue;
+            if (!filter.empty()) filter += ',';
+            for (char c : name) {
+                if (c == ',' || c == '\\') filter += '\\';
+                filter += c;
+            }
+        }
+        context.setOption("test-case", filter.c_str());
+    }
     context.applyCommandLine(argc, argv);
     return context.run();
 }

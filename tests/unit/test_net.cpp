@@ -302,9 +302,10 @@ std::pair<net::socket, net::socket> connected_pair() {
 TEST_CASE("recv_exactly takes exactly n bytes, whatever pieces they come in") {
     auto [a, b] = connected_pair();
     REQUIRE(a.send_all("he").ok());
-    std::thread later([&a] {
+    net::socket& sender = a;  // (a structured binding cannot be captured before C++20's clang 16)
+    std::thread later([&sender] {
         std::this_thread::sleep_for(50ms);
-        (void)a.send_all("llo, and the rest");
+        (void)sender.send_all("llo, and the rest");
     });
     auto got = b.recv_exactly(5);
     later.join();
