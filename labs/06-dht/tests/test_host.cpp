@@ -65,7 +65,7 @@ TEST_CASE("a ring of 64 random peers answers every lookup, in O(log N) messages"
 TEST_CASE("pairs survive a departure, with 10% of the datagrams lost") {
     settings s = fast(8);
     s.loss = 0.1;
-    s.tries = 5;
+    s.tries = 7;  // with 5, a live peer is now and then taken as gone, and its keys briefly answered by the next (RESULTS.md)
     quiet_ring ring(s, {10, 40, 70, 100, 130, 160, 190, 220});
     for (id key = 0; key < 256; key += 16)
         REQUIRE(ring.peers.put(10, "pair " + std::to_string(key), key, std::to_string(key), ms(10000)).ok);
@@ -78,7 +78,8 @@ TEST_CASE("pairs survive a departure, with 10% of the datagrams lost") {
                                  ms(5000)));
     for (id key = 0; key < 256; key += 16) {
         const store_result got = ring.peers.get(220, "pair " + std::to_string(key), key, ms(10000));
-        INFO("key " << key);
+        INFO("key " << key << ": holder " << got.lookup.holder.ident << ", path of " << got.lookup.path.size()
+                    << " peers; log: " << (ring.log->empty() ? std::string("(empty)") : ring.log->back()));
         CHECK(got.found);
         CHECK(got.value == std::to_string(key));
     }
