@@ -130,6 +130,9 @@ include bench/bench.mk
 
 # The doctest programs of the labs' own libraries (bencode, SHA-1, ...) add
 # themselves to LIB_TESTS in their lab.mk; make test runs them after ours.
+.PHONY: tests-build
+tests-build: all $(TEST_BINS) $(LIB_TESTS)
+
 test: all $(TEST_BINS) $(LIB_TESTS)
 	$(BIN)/unit_tests$(EXE)
 	BIN=$(BIN) $(BIN)/process_tests
