@@ -99,8 +99,9 @@ TEST_CASE("the lecture's keys (m = 6): 51 and 60 are stored at peer 60, 61 at pe
 }
 
 TEST_CASE("the successor rule on any ring: the closest peer at or after the key" *
-          doctest::description("task 1: successor_of must work for peers in any order, keys equal to a peer's "
-                               "identifier, key 0 and key 2^m - 1, and m up to 32")) {
+          doctest::description("task 1: successor_of and in_range must work for peers in any order, keys equal to "
+                               "a peer's identifier, key 0 and key 2^m - 1, from == to (the whole circle), and m up "
+                               "to 32")) {
     std::mt19937_64 random(6);
     for (int m : {1, 3, 6, 10, 16, 32}) {
         for (int round = 0; round < 20; ++round) {
@@ -371,7 +372,8 @@ TEST_CASE("churn: a silent successor is replaced by the second, which is asked f
     // The successor silent, and no second known: nothing left to ask.
     const repair alone = on_silent(neighbours{4, 5, std::nullopt, 3}, 5);
     {
-        INFO("on_silent({4, successor 5, second unknown}, 5) gave " << show(alone));
+        INFO("on_silent({self 4, successor 5, second unknown, predecessor 3}, 5) gave "
+             << show(alone) << "; expected successor unknown (no second to take over from 5, which is gone)");
         CHECK_FALSE(alone.now.successor == std::optional<id>(5));
     }
 }
@@ -402,8 +404,10 @@ TEST_CASE(
     }
     const repair stale = on_successor_reply(neighbours{4, 8, 10, 3}, 5, 8, 4);
     {
-        INFO("on_successor_reply({4, successor 8, second 10}, from 5, ...) gave "
-             << show(stale) << "; expected no change (5 is gone)");
+        INFO(
+            "on_successor_reply({self 4, successor 8, second 10, predecessor 3}, from 5, its successor 8, its "
+            "predecessor 4) gave "
+            << show(stale) << "; expected no change (5 is no longer the successor: a late answer)");
         CHECK(same(stale.now, neighbours{4, 8, 10, 3}));
         CHECK_FALSE(stale.ask.has_value());
     }
