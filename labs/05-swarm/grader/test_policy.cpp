@@ -74,7 +74,8 @@ TEST_CASE("picker: the rarest piece the neighbour has" * doctest::description(ta
 }
 
 TEST_CASE("picker: never a piece we have or are downloading" *
-          doctest::description("task 1: skip the pieces set in `ours`, even when they are the rarest")) {
+          doctest::description("task 1: skip the pieces set in `ours`, even when they are the rarest, then take "
+                               "the rarest of those left (a picker that is not rarest first fails here too)")) {
     using v = std::vector<std::string>;
     CHECK_PICK("00000010", "11111111", (v{"11011101", "11011101", "11111101"}), std::optional<std::size_t>(2));
     CHECK_PICK("11111101", "11111111", (v{"11111111"}), std::optional<std::size_t>(6));
@@ -219,7 +220,8 @@ TEST_CASE("choker: the optimistic unchoke is chosen at random" *
 
 TEST_CASE("choker: the optimistic unchoke changes every 30 s, not sooner" *
           doctest::description("task 2: keep the optimistic unchoke in `memory` (which neighbour, since "
-                               "when); choose another one when 30 s have passed since it was chosen")) {
+                               "when); choose another one when 30 s have passed since it was chosen (at t = 30 for one "
+                               "chosen at t = 0), and not the same one again")) {
     for (unsigned seed = 1; seed <= 20; ++seed) {
         bt::choker_memory memory;
         std::mt19937 random(seed);
