@@ -411,6 +411,17 @@ TEST_CASE(
         CHECK(same(stale.now, neighbours{4, 8, 10, 3}));
         CHECK_FALSE(stale.ask.has_value());
     }
+    // The second is a neighbour, but not the one asked: its answer would make
+    // its own successor our second.
+    const repair from_second = on_successor_reply(neighbours{4, 8, 10, 3}, 10, 12, std::nullopt);
+    {
+        INFO(
+            "on_successor_reply({self 4, successor 8, second 10, predecessor 3}, from 10, its successor 12, its "
+            "predecessor unknown) gave "
+            << show(from_second) << "; expected no change (only the successor's answer counts; 10 is the second)");
+        CHECK(same(from_second.now, neighbours{4, 8, 10, 3}));
+        CHECK_FALSE(from_second.ask.has_value());
+    }
 }
 
 TEST_CASE("joining: a closer predecessor is believed (notify), a newcomer after us becomes our successor (stabilise)" *
