@@ -59,7 +59,11 @@ def bounds(program, file_size, server, peer_rates):
     if run.returncode != 0:
         raise ValueError(run.stderr.strip())
     words = dict(word.split('=', 1) for word in run.stdout.split())
-    return {k: (v if k.endswith('limit') else float(v)) for k, v in words.items()}
+    b = {k: (v if k.endswith('limit') else float(v)) for k, v in words.items()}
+    if not b.get('p2p', 0) > 0 or not b.get('client_server', 0) > 0:
+        raise SystemExit(f'swarm: {program} gives no bound (p2p={words.get("p2p")}, '
+                         f'client_server={words.get("client_server")}): finish lab 04 first (make lab04)')
+    return b
 
 
 def checked_parameters(args):

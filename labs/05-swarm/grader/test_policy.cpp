@@ -205,16 +205,22 @@ TEST_CASE("choker: the optimistic unchoke is chosen at random" *
           doctest::description("task 2: pick the optimistic unchoke with `random` among the interested "
                                "neighbours outside the top 4")) {
     std::map<int, int> times;
+    std::string not_one;  // a call that unchoked none, or several, of 5-8
     for (unsigned seed = 1; seed <= 200; ++seed) {
         bt::choker_memory memory;
         std::mt19937 random(seed);
-        for (int id : bt::choose_unchoked(eight(), false, 0, memory, random))
-            if (id > 4) times[id] += 1;
+        const std::vector<int> got = bt::choose_unchoked(eight(), false, 0, memory, random);
+        int optimistic = 0;
+        for (int id : got)
+            if (id > 4) times[id] += 1, ++optimistic;
+        if (optimistic != 1 && not_one.empty())
+            not_one = "; with seed " + std::to_string(seed) + " it gave " + text_of(got) + ", not exactly one of 5-8";
     }
     std::ostringstream seen;
     for (auto [id, count] : times) seen << " " << id << ": " << count << " times;";
     INFO("200 first calls with seeds 1 to 200, " << describe(eight(), false, 0) << " unchoked, of 5-8:" << seen.str()
-         << " expected each of 5, 6, 7 and 8 at least 20 times");
+         << " expected exactly one of them each time, and each of 5, 6, 7 and 8 at least 20 times" << not_one);
+    CHECK(not_one.empty());
     for (int id : {5, 6, 7, 8}) CHECK(times[id] >= 20);
 }
 
@@ -255,12 +261,25 @@ TEST_CASE("choker: a new optimistic unchoke when the last one leaves" *
         int first = 0;
         for (int id : bt::choose_unchoked(all, false, 0, memory, random))
             if (id > 4) first = id;
-        all.erase(std::remove_if(all.begin(), all.end(), [first](const bt::neighbour& x) { return x.id == first; }),
-                  all.end());
+        // Odd seeds: it leaves. Even seeds: it stays, no longer interested.
+        const bool leaves = seed % 2 == 1;
+        if (leaves)
+            all.erase(std::remove_if(all.begin(), all.end(), [first](const bt::neighbour& x) { return x.id == first; }),
+                      all.end());
+        else
+            for (bt::neighbour& x : all)
+                if (x.id == first) x.interested = false;
         const std::vector<int> got = bt::choose_unchoked(all, false, 10, memory, random);
-        INFO("at t=0 the optimistic unchoke was " << first << "; at t=10 it has left, and "
-             << describe(all, false, 10) << " gave " << text_of(got) << "; expected 1-4 and another of 5-8");
+        INFO("at t=0 the optimistic unchoke was " << first << "; at t=10 it "
+             << (leaves ? "has left" : "is no longer interested") << ", and " << describe(all, false, 10) << " gave "
+             << text_of(got) << "; expected 1-4 and another of 5-8, not " << first);
+        const std::set<int> ids = as_set(got);
         CHECK(got.size() == 5);
+        for (int top : {1, 2, 3, 4}) CHECK(ids.count(top) == 1);
+        CHECK(ids.count(first) == 0);
+        int others = 0;
+        for (int id : ids) others += id > 4 && id != first;
+        CHECK(others == 1);
     }
 }
 
