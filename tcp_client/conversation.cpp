@@ -26,7 +26,7 @@ bool could_be_busy(std::string_view so_far) {
 struct conversation {
     explicit conversation(net::socket& s) : socket(s) {}
     net::socket& socket;
-    std::atomic<bool> input_done{false};  // all input sent, or about to be half-closed
+    std::atomic<bool> input_done{false};  // all input read: what is left is to send it and half-close
     std::mutex mutex;
     std::condition_variable changed;
     std::size_t lines_back = 0;  // -i: answers (lines) that have come back
@@ -35,13 +35,15 @@ struct conversation {
     std::optional<net::error> send_failure;
 };
 
-// Sends `input` and half-closes, so the server knows the input has ended.
+// Sends the last of the input and half-closes, so the server knows the
+// input has ended. The input is all known from here on: if the server closes
+// now, only the send can still fail, and that failure is the one to report.
+// (Marked before the send: a server that answers and closes at once may be
+// seen closing before send_all has returned.)
 void send_and_finish(conversation& c, std::string_view input) {
+    c.input_done = true;
     net::result<void> sent = c.socket.send_all(input);
-    if (sent) {
-        c.input_done = true;
-        sent = c.socket.shutdown(net::socket::direction::write);
-    }
+    if (sent) sent = c.socket.shutdown(net::socket::direction::write);
     if (!sent) c.send_failure = sent.error();
 }
 
