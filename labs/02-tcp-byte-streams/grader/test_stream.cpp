@@ -1017,7 +1017,8 @@ TEST_CASE("lists: recv_list returns what send_list sent, item for item" *
 TEST_CASE("lists: the peer closes inside a list, or between two" *
           doctest::description("task 4: when the stream ends, recv_list returns errc::closed if no byte of a new "
                                "list had come, and errc::cut_short anywhere inside a list, even where one of its "
-                               "items ends")) {
+                               "items ends; if even the whole list ends in cut_short, look for bytes of the list that "
+                               "recv_list took into a buffer of its own (a line_reader's, say) and lost")) {
     check_in_child(
         [] {
             const std::vector<std::vector<std::string>> lists = {{"ab", "", "c\n"}, {}, {""}};

@@ -362,7 +362,8 @@ bool names_in_an_access(const std::string& report, const std::string& file) {
 
 TEST_CASE("a silent client does not hold up the next one" *
           doctest::description(hint("tasks 1-2: start a thread for each accepted connection and go straight back to "
-                                    "accept()",
+                                    "accept(); task 4: join() only threads that have finished, since join() on one "
+                                    "whose client is still connected waits until that client leaves",
                                     "stretch, steps 1-2: keep every accepted client in both lists, so that poll() "
                                     "watches its socket, and give a turn only to the clients that poll() says are "
                                     "readable"))) {
