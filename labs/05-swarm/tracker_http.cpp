@@ -9,16 +9,6 @@ namespace bt::tracker {
 
 namespace {
 
-const char* event_name(announce_event event) {
-    switch (event) {
-        case announce_event::started: return "started";
-        case announce_event::completed: return "completed";
-        case announce_event::stopped: return "stopped";
-        case announce_event::none: break;
-    }
-    return "regular";
-}
-
 // A refused announce is still HTTP 200: BEP 3 clients read the reason from the body.
 answer refuse(const std::string& reason) {
     return {http::response(200, failure_reply(reason)), "GET /announce 200 refused: " + reason};
@@ -33,7 +23,8 @@ answer announce(const http::request& request, const std::string& client_ip, doub
     auto reply = peers.announce({*parsed, client_ip, *limits}, now, random);
     if (!reply) return refuse(reply.error().message);
     return {http::response(200, encode_reply(*reply, parsed->compact)),
-            "GET /announce 200 " + std::string(event_name(parsed->event)) + " " +
+            "GET /announce 200 " +
+                std::string(parsed->event == announce_event::none ? "regular" : event_name(parsed->event)) + " " +
                 to_hex(as_bytes(parsed->info_hash)).substr(0, 8) + " left=" + std::to_string(parsed->left) + ", " +
                 std::to_string(reply->peers.size()) + " peers" + (parsed->compact ? "" : " (dictionary form)")};
 }

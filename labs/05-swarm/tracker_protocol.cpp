@@ -57,8 +57,6 @@ result<std::string> url_decode(std::string_view text) {
 
 // ---------------------------------------------------------------- the announce
 
-namespace {
-
 const char* event_name(announce_event event) {
     switch (event) {
         case announce_event::started: return "started";
@@ -68,6 +66,8 @@ const char* event_name(announce_event event) {
     }
     return "";
 }
+
+namespace {
 
 using query_fields = std::map<std::string, std::string, std::less<>>;
 

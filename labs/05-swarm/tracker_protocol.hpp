@@ -41,6 +41,8 @@ result<std::string> url_decode(std::string_view text);
 // ---------------------------------------------------------------- the announce (peer -> tracker)
 
 enum class announce_event { none, started, completed, stopped };
+// "started", "completed", "stopped" as the query writes them; "" for none.
+const char* event_name(announce_event event);
 
 struct announce_request {
     sha1::digest info_hash{};  // which torrent
