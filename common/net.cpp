@@ -143,16 +143,17 @@ std::string text_of(platform::socket_handle handle) { return std::to_string(stat
 
 // Every socket call is made here: retried when a signal other than Ctrl-C
 // interrupts it, turned into an error naming the call when it fails, and
-// printed with --trace as "call(args) -> what came of it". `args` and
-// `outcome` put the trace text together only when it is printed.
+// printed with --trace as "call(args) -> what came of it". The address the
+// error names (`where`), `args` and `outcome` are put into words only when
+// needed: getnameinfo() for every datagram was most of udp_server's own CPU.
 template <class Call, class Args, class Outcome>
-result<long long> checked(net::call which, const std::string& where, Call make_call, Args args, Outcome outcome) {
+result<long long> checked(net::call which, const address* where, Call make_call, Args args, Outcome outcome) {
     long long rc;
     do {
         rc = make_call();
     } while (rc < 0 && platform::last_socket_error() == std::errc::interrupted && !stop_requested());
     if (rc < 0) {
-        error failure{platform::last_socket_error(), which, where};
+        error failure{platform::last_socket_error(), which, where ? where->to_string() : ""};
         if (trace_on) trace_line(std::string(call_name(which)) + "(" + args() + ") -> " + describe(failure.code));
         return failure;
     }
@@ -256,7 +257,7 @@ result<socket> socket::create(int family, transport kind) {
     if (std::error_code started = platform::start_network()) return error{started, call::startup};
     platform::socket_handle handle = platform::invalid_socket;
     result<long long> r = checked(
-        call::socket, "",
+        call::socket, nullptr,
         [&] {
             handle = platform::open_socket(family, kind == udp ? SOCK_DGRAM : SOCK_STREAM);
             return handle == platform::invalid_socket ? -1LL : 0LL;
@@ -273,13 +274,13 @@ result<void> socket::bind(const address& local) {
     // A TCP server can restart at once while old connections linger in TIME_WAIT.
     if (kind_ == tcp) platform::set_reuse_address(handle_);
     return done(checked(
-        call::bind, local.to_string(), [&] { return platform::bind_socket(handle_, local.raw(), local.length()); },
+        call::bind, &local, [&] { return platform::bind_socket(handle_, local.raw(), local.length()); },
         [&] { return text_of(handle_) + ", " + local.to_string(); }, ok));
 }
 
 result<void> socket::listen(int backlog) {
     return done(checked(
-        call::listen, "", [&] { return ::listen(handle_, backlog); },
+        call::listen, nullptr, [&] { return ::listen(handle_, backlog); },
         [&] { return text_of(handle_) + ", " + std::to_string(backlog); }, ok));
 }
 
@@ -287,7 +288,7 @@ result<std::pair<socket, address>> socket::accept() {
     address peer;
     platform::socket_handle accepted = platform::invalid_socket;
     result<long long> r = checked(
-        call::accept, "",
+        call::accept, nullptr,
         [&] {
             peer.length() = sizeof(sockaddr_storage);
             accepted = platform::accept_socket(handle_, peer.raw(), &peer.length());
@@ -300,13 +301,13 @@ result<std::pair<socket, address>> socket::accept() {
 
 result<void> socket::connect(const address& remote) {
     return done(checked(
-        call::connect, remote.to_string(), [&] { return ::connect(handle_, remote.raw(), remote.length()); },
+        call::connect, &remote, [&] { return ::connect(handle_, remote.raw(), remote.length()); },
         [&] { return text_of(handle_) + ", " + remote.to_string(); }, ok));
 }
 
 result<std::size_t> socket::send(std::string_view data) {
     result<long long> r = checked(
-        call::send, "", [&] { return platform::send_bytes(handle_, data.data(), data.size()); },
+        call::send, nullptr, [&] { return platform::send_bytes(handle_, data.data(), data.size()); },
         [&] { return text_of(handle_) + ", " + std::to_string(data.size()) + " bytes"; }, bytes);
     if (!r) return r.error();
     return static_cast<std::size_t>(r.value());
@@ -327,7 +328,7 @@ result<void> socket::wait_until(net::call which, deadline until) {
     const auto left = std::max(std::chrono::ceil<std::chrono::milliseconds>(until - clock::now()),
                                std::chrono::milliseconds(0));
     result<long long> ready = checked(
-        call::poll, "", [&] { return static_cast<long long>(platform::wait_readable(handle_, left)); },
+        call::poll, nullptr, [&] { return static_cast<long long>(platform::wait_readable(handle_, left)); },
         [&] { return text_of(handle_) + ", POLLIN, " + std::to_string(left.count()) + " ms"; },
         [](long long n) { return n > 0 ? std::string("readable") : std::string("nothing"); });
     if (!ready) return error{ready.error().code, which};
@@ -339,7 +340,7 @@ result<std::size_t> socket::recv(char* buffer, std::size_t size, deadline until)
     if (until != no_deadline)
         if (result<void> ready = wait_until(call::recv, until); !ready) return ready.error();
     result<long long> r = checked(
-        call::recv, "", [&] { return platform::recv_bytes(handle_, buffer, size); },
+        call::recv, nullptr, [&] { return platform::recv_bytes(handle_, buffer, size); },
         [&] { return text_of(handle_) + ", " + std::to_string(size); },
         [](long long n) { return n == 0 ? std::string("0 bytes (peer closed)") : std::to_string(n) + " bytes"; });
     if (!r) return r.error();
@@ -348,7 +349,7 @@ result<std::size_t> socket::recv(char* buffer, std::size_t size, deadline until)
 
 result<std::size_t> socket::sendto(std::string_view data, const address& to) {
     result<long long> r = checked(
-        call::sendto, to.to_string(),
+        call::sendto, &to,
         [&] { return platform::send_to(handle_, data.data(), data.size(), to.raw(), to.length()); },
         [&] { return text_of(handle_) + ", " + std::to_string(data.size()) + " bytes, " + to.to_string(); }, bytes);
     if (!r) return r.error();
@@ -360,7 +361,7 @@ result<std::pair<std::size_t, address>> socket::recvfrom(char* buffer, std::size
         if (result<void> ready = wait_until(call::recvfrom, until); !ready) return ready.error();
     address from;
     result<long long> r = checked(
-        call::recvfrom, "",
+        call::recvfrom, nullptr,
         [&] {
             from.length() = sizeof(sockaddr_storage);
             return platform::recv_from(handle_, buffer, size, from.raw(), &from.length());
@@ -388,7 +389,7 @@ result<std::string> socket::recv_exactly(std::size_t n, deadline until) {
 result<void> socket::shutdown(direction which) {
     const char* how = which == direction::read ? "SHUT_RD" : which == direction::write ? "SHUT_WR" : "SHUT_RDWR";
     return done(checked(
-        call::shutdown, "",
+        call::shutdown, nullptr,
         [&] { return platform::shutdown_socket(handle_, which != direction::write, which != direction::read); },
         [&] { return text_of(handle_) + ", " + how; }, ok));
 }
