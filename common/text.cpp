@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include <iterator>
+#include <utility>
 
 namespace text {
 namespace {
@@ -122,25 +123,29 @@ unsigned char ascii_upper(unsigned char b) {
     return static_cast<unsigned char>(b - ((static_cast<unsigned char>(b - 'a') < 26u) << 5));
 }
 
-// Uppercases the leading run of ASCII bytes of in[0, n) into out and returns
-// its length. Speed work, for make bench's bulk stream (almost all traffic is
-// ASCII; a byte at a time cost the server 2.8 times the C floor's CPU):
-// 32 bytes at a time when all 32 are ASCII, copied into a block of our own
-// and converted there without a branch, which compilers turn into vector
-// instructions, as they do the C floor's loop.
-std::size_t upper_ascii_run(const unsigned char* in, std::size_t n, char* out) {
+// Speed work, for make bench's bulk stream, where the C floor uppercases in
+// place, 16 bytes per instruction. Uppercases the ASCII letters of p[0, n)
+// where they lie (every other byte stays as it is) and says whether all n
+// bytes were ASCII, 16 at a time in the compiler's vector type (GCC, Clang).
+// Byte by byte, the server used 2.8x the floor's CPU.
+bool upper_ascii_in_place(char* p, std::size_t n) {
+    using bytes16 = unsigned char __attribute__((vector_size(16)));
+    bytes16 seen{};
     std::size_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        unsigned char block[32];
-        std::memcpy(block, in + i, 32);
-        unsigned char any = 0;
-        for (unsigned char b : block) any |= b;
-        if (any & 0x80) break;
-        for (unsigned char& b : block) b = ascii_upper(b);
-        std::memcpy(out + i, block, 32);
+    for (; i + 16 <= n; i += 16) {
+        bytes16 b;
+        std::memcpy(&b, p + i, 16);
+        seen |= b;
+        b -= static_cast<bytes16>(static_cast<bytes16>(b - 'a') < 26) & 32;  // 'a'..'z': 0xFF & 32
+        std::memcpy(p + i, &b, 16);
     }
-    for (; i < n && in[i] < 0x80; ++i) out[i] = static_cast<char>(ascii_upper(in[i]));
-    return i;
+    unsigned char any = 0;
+    for (int k = 0; k < 16; ++k) any |= seen[k];
+    for (; i < n; ++i) {
+        any |= static_cast<unsigned char>(p[i]);
+        p[i] = static_cast<char>(ascii_upper(static_cast<unsigned char>(p[i])));
+    }
+    return (any & 0x80) == 0;
 }
 
 // ---------------------------------------------------------------- the loop
@@ -160,9 +165,10 @@ std::size_t upper_into(std::string_view in, std::string& buffer, std::size_t& w,
     if (buffer.size() < w + n) buffer.resize(w + n);
     std::size_t i = 0;
     while (i < n) {
-        const std::size_t run = upper_ascii_run(p + i, n - i, buffer.data() + w);
-        i += run, w += run;
-        if (i == n) break;
+        if (p[i] < 0x80) {
+            buffer[w++] = static_cast<char>(ascii_upper(p[i++]));
+            continue;
+        }
         const decoded d = decode_utf8(p + i, n - i);
         if (d.state == status::incomplete && hold_tail) break;
         char up[max_upper_bytes];
@@ -187,33 +193,24 @@ std::string upper(std::string_view message) {
     return out;
 }
 
-std::string_view upper_stream::feed(std::string_view piece) {
-    std::size_t length = 0;  // of what goes out this time, in out_ (kept, with its room, for the next piece)
-    if (pending_length_ > 0) {
-        // Glue the held-back start of a character to the first bytes of this
-        // piece (4 bytes hold any character) and uppercase that first.
-        char glued[4];
-        const std::size_t held = pending_length_;
-        const std::size_t taken = std::min(piece.size(), sizeof glued - held);
-        std::memcpy(glued, pending_, held);
-        if (taken > 0) std::memcpy(glued + held, piece.data(), taken);  // (an empty view may have no data at all)
-        const std::size_t used = upper_into({glued, held + taken}, out_, length, true);
-        if (used < held) {  // still unfinished: the piece was too short to complete it
-            std::memcpy(pending_, glued, held + taken);
-            pending_length_ = held + taken;
-            return {out_.data(), length};
-        }
-        piece.remove_prefix(used - held);  // the bytes of the piece already uppercased
-    }
-    const std::size_t used = upper_into(piece, out_, length, true);
-    pending_length_ = piece.size() - used;  // the start of a character: at most 3 bytes
-    if (pending_length_ > 0) std::memcpy(pending_, piece.data() + used, pending_length_);
+std::string_view upper_stream::feed(std::span<char> piece) {
+    // Speed work, for make bench's tcp-bulk: a piece of ASCII alone is
+    // uppercased where it lies and goes out from there, without a copy.
+    // (Copied into out_, tcp_server_threaded used 1.21x the C floor's CPU;
+    // in place, 1.02x.)
+    if (pending_.empty() && upper_ascii_in_place(piece.data(), piece.size()))
+        return {piece.data(), piece.size()};
+    std::string_view in(piece.data(), piece.size());
+    std::string joined;  // rare: the last piece ended inside a character
+    if (!pending_.empty()) in = joined = std::exchange(pending_, {}).append(in);
+    std::size_t length = 0;  // of what goes out, in out_ (kept, with its room, for the next piece)
+    const std::size_t used = upper_into(in, out_, length, true);
+    pending_ = in.substr(used);  // the start of a character: at most 3 bytes
     return {out_.data(), length};
 }
 
 std::string_view upper_stream::finish() {
-    out_.assign(pending_, pending_length_);
-    pending_length_ = 0;
+    out_ = std::exchange(pending_, {});
     return out_;
 }
 

@@ -14,7 +14,7 @@
 // character, and an upper_stream keeps those few bytes until the rest comes.
 #pragma once
 
-#include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -28,16 +28,16 @@ class upper_stream {
 public:
     // The uppercase of everything in `piece` that can be decided now; a
     // character cut at its end (at most 3 bytes) waits for the next piece.
-    // The view points into the stream's own buffer, reused by the next call.
-    std::string_view feed(std::string_view piece);
+    // A piece of ASCII alone is uppercased where it lies and the view points
+    // into it; else into the stream's own buffer, reused by the next call.
+    std::string_view feed(std::span<char> piece);
     // End of stream: a character still held back was cut short for good, so
     // it is invalid UTF-8 and comes out unchanged.
     std::string_view finish();
 
 private:
-    std::string out_;      // what feed() and finish() return
-    char pending_[3] = {};  // the start of a character cut by the end of a piece
-    std::size_t pending_length_ = 0;
+    std::string out_;      // what feed() and finish() return when not the piece itself
+    std::string pending_;  // the start of a character cut by the end of a piece
 };
 
 // Which Unicode version the uppercase table came from (e.g. "14.0.0").

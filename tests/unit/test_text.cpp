@@ -35,10 +35,12 @@ std::string stream_in_pieces(const std::string& s, const std::vector<std::size_t
     std::string out;
     std::size_t from = 0;
     for (std::size_t cut : cuts) {
-        out += stream.feed(std::string_view(s).substr(from, cut - from));
+        std::string piece = s.substr(from, cut - from);  // feed() may uppercase it where it lies
+        out += stream.feed(piece);
         from = cut;
     }
-    out += stream.feed(std::string_view(s).substr(from));
+    std::string last = s.substr(from);
+    out += stream.feed(last);
     out += stream.finish();
     return out;
 }
@@ -173,20 +175,26 @@ TEST_CASE("text::upper copies each kind of invalid UTF-8 unchanged") {
     CHECK(text::upper("\xE2\x82\xAC\xE2\x82" "x") == "\xE2\x82\xAC\xE2\x82" "X");
 }
 
-TEST_CASE("upper_stream reuses its own buffer: no allocation per piece") {
+TEST_CASE("upper_stream: ASCII is uppercased where it lies; the rest in a buffer reused for every piece") {
     text::upper_stream stream;
-    const std::string in(1000, 'x');
-    std::string_view first = stream.feed(in);
+    std::string ascii(1000, 'x');
+    std::string_view first = stream.feed(ascii);
     CHECK(first == std::string(1000, 'X'));
-    const char* buffer = first.data();
-    std::string_view second = stream.feed(in.substr(0, 500));
-    CHECK(second == std::string(500, 'X'));
-    CHECK(second.data() == buffer);
+    CHECK(first.data() == ascii.data());
+    CHECK(ascii == std::string(1000, 'X'));
+    std::string mixed = "\xC3\xA9" + std::string(998, 'x');  // é
+    std::string_view second = stream.feed(mixed);
+    CHECK(second == "\xC3\x89" + std::string(998, 'X'));
+    const char* buffer = second.data();
+    CHECK(buffer != mixed.data());
+    std::string shorter = mixed.substr(0, 500);
+    CHECK(stream.feed(shorter).data() == buffer);
     // Characters that grow ("ΐ": 2 bytes -> 6) make room as needed.
     std::string grows;
     for (int i = 0; i < 100; ++i) grows += "\xCE\x90";
-    CHECK(stream.feed(grows) == text::upper(grows));
-    CHECK(stream.feed(grows).size() == 3 * grows.size());
+    const std::string expected = text::upper(grows);
+    CHECK(stream.feed(grows) == expected);
+    CHECK(expected.size() == 3 * grows.size());
 }
 
 TEST_CASE("text::unicode_version names the table's Unicode version") {
@@ -199,6 +207,9 @@ TEST_CASE("text::unicode_version names the table's Unicode version") {
 // Streams (TCP): a character cut between two reads is uppercased as one.
 // ---------------------------------------------------------------------------------------
 
+// One piece through the stream, as a copy (feed() may uppercase the piece where it lies).
+std::string fed(text::upper_stream& stream, std::string piece) { return std::string(stream.feed(piece)); }
+
 TEST_CASE("upper_stream: a 4-byte character cut in every place") {
     const std::string deseret = utf8(0x10428);  // 𐐨 -> 𐐀
     const std::string expected = utf8(0x10400);
@@ -206,15 +217,15 @@ TEST_CASE("upper_stream: a 4-byte character cut in every place") {
         CAPTURE(cut);
         text::upper_stream stream;
         // Nothing can be decided before the character is complete.
-        CHECK(stream.feed(deseret.substr(0, cut)) == "");
-        CHECK(stream.feed(deseret.substr(cut)) == expected);
+        CHECK(fed(stream, deseret.substr(0, cut)) == "");
+        CHECK(fed(stream, deseret.substr(cut)) == expected);
         CHECK(stream.finish() == "");
     }
     SUBCASE("one byte at a time") {
         text::upper_stream stream;
         std::string out;
         for (char c : deseret) {
-            out += stream.feed(std::string(1, c));
+            out += fed(stream, std::string(1, c));
         }
         CHECK(out == expected);
         CHECK(stream.finish() == "");
@@ -224,36 +235,36 @@ TEST_CASE("upper_stream: a 4-byte character cut in every place") {
 TEST_CASE("upper_stream: held-back bytes") {
     text::upper_stream stream;
     SUBCASE("text before the cut is returned at once") {
-        CHECK(stream.feed("ab\xC3") == "AB");
-        CHECK(stream.feed("\x9F" "c") == "SSC");
+        CHECK(fed(stream, "ab\xC3") == "AB");
+        CHECK(fed(stream, "\x9F" "c") == "SSC");
     }
     SUBCASE("an empty piece changes nothing") {
-        CHECK(stream.feed("") == "");
-        CHECK(stream.feed(std::string_view()) == "");
-        CHECK(stream.feed("\xE2") == "");
-        CHECK(stream.feed("") == "");
-        CHECK(stream.feed(std::string_view()) == "");
-        CHECK(stream.feed("\x82\xAC") == "\xE2\x82\xAC");
+        CHECK(fed(stream, "") == "");
+        CHECK(fed(stream, std::string()) == "");
+        CHECK(fed(stream, "\xE2") == "");
+        CHECK(fed(stream, "") == "");
+        CHECK(fed(stream, std::string()) == "");
+        CHECK(fed(stream, "\x82\xAC") == "\xE2\x82\xAC");
     }
     SUBCASE("held bytes that turn out invalid are passed through") {
-        CHECK(stream.feed("\xE2\x82") == "");
-        CHECK(stream.feed("ab") == "\xE2\x82" "AB");
+        CHECK(fed(stream, "\xE2\x82") == "");
+        CHECK(fed(stream, "ab") == "\xE2\x82" "AB");
     }
     SUBCASE("bytes that can already be seen to be invalid are not held") {
         // Each of these starts like a character, but strict UTF-8 rules it out already.
-        CHECK(stream.feed("a\xE0\x80") == "A\xE0\x80");   // overlong
-        CHECK(stream.feed("b\xF0\x80") == "B\xF0\x80");   // overlong
-        CHECK(stream.feed("c\xED\xA0") == "C\xED\xA0");   // surrogate
-        CHECK(stream.feed("d\xF4\x90") == "D\xF4\x90");   // above U+10FFFF
-        CHECK(stream.feed("e\xC0") == "E\xC0");             // never a lead byte
-        CHECK(stream.feed("f\xF5") == "F\xF5");             // never a lead byte
+        CHECK(fed(stream, "a\xE0\x80") == "A\xE0\x80");   // overlong
+        CHECK(fed(stream, "b\xF0\x80") == "B\xF0\x80");   // overlong
+        CHECK(fed(stream, "c\xED\xA0") == "C\xED\xA0");   // surrogate
+        CHECK(fed(stream, "d\xF4\x90") == "D\xF4\x90");   // above U+10FFFF
+        CHECK(fed(stream, "e\xC0") == "E\xC0");             // never a lead byte
+        CHECK(fed(stream, "f\xF5") == "F\xF5");             // never a lead byte
         CHECK(stream.finish() == "");
     }
     SUBCASE("finish emits an unfinished character unchanged") {
-        CHECK(stream.feed("x\xF0\x9F\x98") == "X");
+        CHECK(fed(stream, "x\xF0\x9F\x98") == "X");
         CHECK(stream.finish() == "\xF0\x9F\x98");
         // The stream can then be used again from a clean state.
-        CHECK(stream.feed("\xC3\xA9") == "\xC3\x89");
+        CHECK(fed(stream, "\xC3\xA9") == "\xC3\x89");
     }
 }
 
@@ -299,14 +310,25 @@ TEST_CASE("upper_stream: random cuts of random text give the same as upper()") {
     }
 }
 
-TEST_CASE("the ASCII fast path: every length around its 32-byte blocks, and where it stops") {
+TEST_CASE("the ASCII fast path: every length around its 16-byte blocks, a non-ASCII byte anywhere") {
+    text::upper_stream stream;
     for (std::size_t n = 0; n < 100; ++n) {
-        CHECK(text::upper(std::string(n, 'q')) == std::string(n, 'Q'));
-        CHECK(text::upper(std::string(n, 'z') + "\x80" + "abc") == std::string(n, 'Z') + "\x80" + "ABC");
-        CHECK(text::upper(std::string(n, 'a') + "\xC3\xA9" + std::string(40, 'b')) ==
-              std::string(n, 'A') + "\xC3\x89" + std::string(40, 'B'));
+        CAPTURE(n);
+        CHECK(fed(stream, std::string(n, 'q')) == std::string(n, 'Q'));
+        for (std::size_t at = 0; at <= n; at += 7) {
+            std::string piece = std::string(n, 'z') + "abc";
+            piece.insert(at, "\xC3\xA9");  // é, at every 7th place
+            CHECK(fed(stream, piece) == text::upper(piece));
+            CHECK(fed(stream, std::string(n, 'b') + "\x80") == std::string(n, 'B') + "\x80");
+        }
     }
-    std::string all;
-    for (int c = 0; c < 128; ++c) all.push_back(static_cast<char>(c));
-    CHECK(text::upper(all) == ascii_upper_reference(all));
+    std::string all;  // every byte value, in pieces of every length from 1 to 256
+    for (int c = 0; c < 256; ++c) all.push_back(static_cast<char>(c));
+    for (std::size_t n = 1; n <= all.size(); ++n) {
+        text::upper_stream fresh;  // a piece may end inside a character: finish() gives those bytes
+        const std::string out = fed(fresh, all.substr(0, n));
+        CHECK(out + std::string(fresh.finish()) == text::upper(all.substr(0, n)));
+    }
+    std::string ascii = all.substr(0, 128);
+    CHECK(fed(stream, ascii) == ascii_upper_reference(ascii));
 }
