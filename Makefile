@@ -74,8 +74,11 @@ $(BIN)/process_tests: $(PROCESS_SRC:%.cpp=$(BUILD)/%.o) $(COMMON_OBJ) | $(BIN)
 
 
 # ASan + UBSan: a separate build tree so the normal one stays as it is.
+# SANITIZE_CXX=clang++ builds it with clang (CI does: one build then checks
+# clang's warnings as well as the sanitizers).
+SANITIZE_CXX ?= $(CXX)
 sanitize:
-	$(MAKE) test BUILD=build/sanitize BIN=build/sanitize/bin \
+	$(MAKE) test CXX=$(SANITIZE_CXX) BUILD=build/sanitize BIN=build/sanitize/bin \
 	  CXXFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined"
 
@@ -130,9 +133,6 @@ include bench/bench.mk
 
 # The doctest programs of the labs' own libraries (bencode, SHA-1, ...) add
 # themselves to LIB_TESTS in their lab.mk; make test runs them after ours.
-.PHONY: tests-build
-tests-build: all $(TEST_BINS) $(LIB_TESTS)
-
 test: all $(TEST_BINS) $(LIB_TESTS)
 	$(BIN)/unit_tests$(EXE)
 	BIN=$(BIN) $(BIN)/process_tests
