@@ -29,6 +29,7 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -968,17 +969,28 @@ TEST_CASE("lists: recv_list returns what send_list sent, item for item" *
                 std::string send_problem;
                 std::thread sender([&] {
                     for (std::size_t i = 0; i < lists.size() && send_problem.empty(); ++i) {
-                        net::result<void> sent = stream::send_list(from.student, lists[i]);
-                        if (!sent)
-                            send_problem = "send_list() of list " + std::to_string(i + 1) + " " +
-                                           describe_list(lists[i]) + " returned " + describe_error(sent.error());
+                        const std::string which = "send_list() of list " + std::to_string(i + 1) + " " + describe_list(lists[i]);
+                        try {  // an exception here would end the whole test with no word of what it said
+                            net::result<void> sent = stream::send_list(from.student, lists[i]);
+                            if (!sent) send_problem = which + " returned " + describe_error(sent.error());
+                        } catch (const std::exception& e) {
+                            send_problem = which + " threw an exception: " + e.what();
+                        }
                     }
                     if (send_problem.empty()) (void)from.student.send_all(framed("end of the lists"));
                     (void)from.student.shutdown(net::socket::direction::write);
                 });
                 std::string problem;
                 for (std::size_t i = 0; i < lists.size() && problem.empty(); ++i) {
-                    net::result<std::vector<std::string>> got = stream::recv_list(to.student);
+                    std::optional<net::result<std::vector<std::string>>> received;
+                    try {  // the threads above must be joined however recv_list() ends
+                        received.emplace(stream::recv_list(to.student));
+                    } catch (const std::exception& e) {
+                        problem = how + ": call " + std::to_string(i + 1) + " of recv_list() threw an exception: " +
+                                  e.what() + ", expected " + describe_list(lists[i]);
+                        break;
+                    }
+                    net::result<std::vector<std::string>>& got = *received;
                     if (!got || got.value() != lists[i]) {
                         problem = how + ": call " + std::to_string(i + 1) + " of recv_list() returned " +
                                   describe(got) + ", expected " + describe_list(lists[i]);
