@@ -52,16 +52,18 @@ bool same(const neighbours& a, const neighbours& b) {
     return a.self == b.self && a.successor == b.successor && a.second == b.second && a.predecessor == b.predecessor;
 }
 
-// Follows next_step() from `origin` until a peer finds the holder; at most
-// 2N + 2 steps (more: the query goes round for ever). The path, origin first.
+// Follows next_step() from `origin` until a peer finds the holder, or the
+// query comes back to a peer it passed (then it would go round for ever: the
+// path ends with that peer a second time), or 2N + 2 steps. The path, origin first.
 struct walk {
     std::vector<id> path;
     std::optional<id> holder;
+    bool loops = false;
 };
 walk follow(const std::vector<id>& ring, int m, id origin, id key, bool with_shortcuts) {
     walk w{{origin}, std::nullopt};
     id at = origin;
-    for (std::size_t steps = 0; steps <= 2 * ring.size() + 2; ++steps) {
+    for (std::size_t steps = 0; steps <= 2 * ring.size() + 2 && !w.loops; ++steps) {
         table t{at, successor_in(ring, at), with_shortcuts ? true_shortcuts(ring, at, m) : std::vector<id>{}};
         const step s = next_step(t, key);
         if (s.found) {
@@ -69,10 +71,13 @@ walk follow(const std::vector<id>& ring, int m, id origin, id key, bool with_sho
             return w;
         }
         at = s.peer;
+        w.loops = std::find(w.path.begin(), w.path.end(), at) != w.path.end();
         w.path.push_back(at);
     }
     return w;
 }
+
+std::string path_of(const walk& w) { return list(w.path) + (w.loops ? " (and round again: a loop)" : ""); }
 
 }  // namespace
 
@@ -171,7 +176,7 @@ TEST_CASE("walking the successors: every key from every peer, one message per pe
                 const walk w = follow(ring, m, origin, key, false);
                 const id holder = true_successor(ring, key);
                 const std::vector<id> expected = walking_path(ring, origin, key);
-                INFO("ring " << list(ring) << ", key " << key << " from peer " << origin << ": path " << list(w.path)
+                INFO("ring " << list(ring) << ", key " << key << " from peer " << origin << ": path " << path_of(w)
                              << ", holder " << show(w.holder) << "; expected path " << list(expected) << ", holder "
                              << holder);
                 REQUIRE(w.holder == holder);
@@ -333,7 +338,7 @@ TEST_CASE("with shortcuts, fewer messages than walking: at most 1/2 log2 N + 1 o
             const id key = static_cast<id>(random() % 65536);
             const walk w = follow(ring, 16, origin, key, true);
             INFO(n << " peers (m = 16), key " << key << " from peer " << origin << " with shortcuts: holder "
-                   << show(w.holder) << ", expected " << true_successor(ring, key) << "; path " << list(w.path));
+                   << show(w.holder) << ", expected " << true_successor(ring, key) << "; path " << path_of(w));
             REQUIRE(w.holder == true_successor(ring, key));
             shortcut += static_cast<double>(w.path.size() - 1);
             walking += static_cast<double>(walking_path(ring, origin, key).size() - 1);
