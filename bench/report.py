@@ -1,12 +1,13 @@
 # report.py - the table, the targets and bench/RESULTS.md.
-import datetime
 import os
-import platform
 import statistics
 import subprocess
 import sys
 
 import targets
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'tools'))
+import machine  # noqa: E402
 
 NA_MARKS = {}  # n/a reason -> footnote letter, in order of appearance
 
@@ -168,29 +169,10 @@ def series_from_results(text):
     return series
 
 
-def _first_line(argv):
-    try:
-        return subprocess.run(argv, capture_output=True, text=True, timeout=10).stdout.splitlines()[0]
-    except (OSError, IndexError, subprocess.SubprocessError):
-        return 'not found'
-
-
-def machine():
-    cpu = 'unknown'
-    with open('/proc/cpuinfo') as f:
-        for line in f:
-            if line.startswith('model name'):
-                cpu = line.split(':', 1)[1].strip()
-                break
-    with open('/proc/meminfo') as f:
-        mem_kib = int(f.readline().split()[1])
-    return [f'- CPU: {cpu}, {os.cpu_count()} logical cores',
-            f'- Memory: {mem_kib / 2**20:.1f} GiB',
-            f'- Kernel: {platform.system()} {platform.release()}',
-            f'- Compilers: {_first_line(["g++", "--version"])}; {_first_line(["clang++", "--version"])}; '
-            f'C floor built with {_first_line(["cc", "--version"])}',
-            f'- Python: {platform.python_version()}',
-            f'- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}']
+def machine_lines():
+    first = machine.first_line
+    return machine.description(f'Compilers: {first(["g++", "--version"])}; {first(["clang++", "--version"])}; '
+                               f'C floor built with {first(["cc", "--version"])}')
 
 
 def syscall_lines(syscalls):
@@ -212,7 +194,7 @@ def write_all(bench, modes, table, syscalls, wall, here):
     trouble = draw(os.path.join(bench.bin, 'svgplot'), scaling_chart(series), os.path.join(here, 'scaling.svg'))
     if trouble:
         bench.problems.append(f'scaling.svg not drawn: {trouble}')
-    md = targets.document(bench, machine(), main_table, notes, sweep_lines, verdicts, syscall_lines(syscalls), wall)
+    md = targets.document(bench, machine_lines(), main_table, notes, sweep_lines, verdicts, syscall_lines(syscalls), wall)
     with open(os.path.join(here, 'RESULTS.md'), 'w') as f:
         f.write(md)
     return '\n'.join([main_table, *notes, '', *sweep_lines, '', 'Targets:', *[v['line'] for v in verdicts]])

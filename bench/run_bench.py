@@ -22,6 +22,9 @@ import diagnose
 import procs
 import report
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'tools'))
+import machine  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
@@ -91,21 +94,6 @@ def combine(mode, slices):
     per_unit = lambda seconds: seconds * 1e6 / units if units else None
     row.update(figures=f, cpu_us=per_unit(row['cpu_s']), user_us=per_unit(row['user_s']), sys_us=per_unit(row['sys_s']))
     return row
-
-
-def machine_busy():
-    """(busy, stolen) CPU seconds of the whole machine since boot, from /proc/stat."""
-    with open('/proc/stat') as f:
-        ticks = [int(x) for x in f.readline().split()[1:9]]
-    user, nice, system, idle, iowait, irq, softirq, steal = ticks
-    tick = os.sysconf('SC_CLK_TCK')
-    return (user + nice + system + irq + softirq) / tick, steal / tick
-
-
-def own_cpu():
-    """CPU seconds of this orchestrator and every process it started and waited for."""
-    t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
 
 
 class Bench:
@@ -213,7 +201,7 @@ class Bench:
 
     def run(self):
         started = time.monotonic()
-        machine_before, ours_before = machine_busy(), own_cpu()
+        machine_before, ours_before = machine.busy(), machine.own_cpu()
         table = servers(self.bin)
         self.results, self.sweep_rows = [], []
         print(f'bench: {self.args.reps} repetitions of each load, interleaved across servers', flush=True)
@@ -221,8 +209,8 @@ class Bench:
         self.sweep(table)
         syscalls = diagnose.syscalls_per_request(self, table) if shutil.which('strace') else None
         wall = time.monotonic() - started
-        busy, steal = (after - before for after, before in zip(machine_busy(), machine_before))
-        self.others = {'busy': max(0.0, busy - (own_cpu() - ours_before)), 'steal': steal,
+        busy, steal = (after - before for after, before in zip(machine.busy(), machine_before))
+        self.others = {'busy': max(0.0, busy - (machine.own_cpu() - ours_before)), 'steal': steal,
                        'available': wall * os.cpu_count()}
         text = report.write_all(self, MODES, table, syscalls, wall, HERE)
         print(text)

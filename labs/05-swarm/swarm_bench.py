@@ -18,59 +18,19 @@
 #      are picked in random order instead.
 #   4. The whole swarm at N = 32: CPU-seconds per MiB delivered, peak RSS per peer.
 import argparse
-import datetime
 import json
 import os
-import platform
-import subprocess
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), 'tools'))
+import machine  # noqa: E402
 import swarm  # noqa: E402
 from swarm_results import write_results  # noqa: E402
 
 SWEEP = [1, 2, 4, 8, 16, 32]
-
-
-# ---------------------------------------------------------------- the machine
-
-def machine_busy():
-    """(busy, stolen) CPU seconds of the whole machine since boot, from /proc/stat."""
-    with open('/proc/stat') as f:
-        user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in f.readline().split()[1:9])
-    tick = os.sysconf('SC_CLK_TCK')
-    return (user + nice + system + irq + softirq) / tick, steal / tick
-
-
-def own_cpu():
-    t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
-
-
-def first_line(argv):
-    try:
-        return subprocess.run(argv, capture_output=True, text=True, timeout=10).stdout.splitlines()[0]
-    except (OSError, IndexError, subprocess.SubprocessError):
-        return 'not found'
-
-
-def machine():
-    cpu = 'unknown'
-    with open('/proc/cpuinfo') as f:
-        for line in f:
-            if line.startswith('model name'):
-                cpu = line.split(':', 1)[1].strip()
-                break
-    with open('/proc/meminfo') as f:
-        mem_kib = int(f.readline().split()[1])
-    return [f'- CPU: {cpu}, {os.cpu_count()} logical cores',
-            f'- Memory: {mem_kib / 2**20:.1f} GiB',
-            f'- Kernel: {platform.system()} {platform.release()}',
-            f'- Compiler: {first_line(["g++", "--version"])}',
-            f'- Python: {platform.python_version()}',
-            f'- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}']
 
 
 # ---------------------------------------------------------------- the experiments
@@ -112,7 +72,7 @@ def main():
     if args.quick:
         args.runs = 1
     sweep_n = [n for n in SWEEP if n <= 8] if args.quick else SWEEP
-    started, busy_before, ours_before = time.monotonic(), machine_busy(), own_cpu()
+    started, busy_before, ours_before = time.monotonic(), machine.busy(), machine.own_cpu()
 
     # 1 (and 4): the sweep, both modes, which holds N = 8 and N = 32.
     print(f'== the sweep: N = {", ".join(map(str, sweep_n))}, p2p and client-server, {args.runs} run(s) each',
@@ -136,10 +96,12 @@ def main():
                for behaviour in ('stay', 'leave when done') for picker in ('rarest', 'random')}
 
     wall = time.monotonic() - started
-    busy, steal = (after - before for after, before in zip(machine_busy(), busy_before))
-    others = max(0.0, busy - (own_cpu() - ours_before))
+    busy, steal = (after - before for after, before in zip(machine.busy(), busy_before))
+    others = max(0.0, busy - (machine.own_cpu() - ours_before))
+    compiler = f'Compiler: {machine.first_line(["g++", "--version"])}'
     figures = dict(sweep_n=sweep_n, sweep_results=sweep_results, sweep_table=sweep_table, larger=larger,
-                   riders=riders, leaving=leaving, wall=wall, others=others, steal=steal, machine_lines=machine())
+                   riders=riders, leaving=leaving, wall=wall, others=others, steal=steal,
+                   machine_lines=machine.description(compiler))
     os.makedirs(os.path.dirname(saved), exist_ok=True)
     with open(saved, 'w') as f:  # to write RESULTS.md again with --from-json
         json.dump(dict(figures, runs=args.runs, leaving={'|'.join(k): v for k, v in leaving.items()}), f)
