@@ -27,14 +27,14 @@ TRACKER_SRC := tracker_peers.cpp tracker_status.cpp tracker_http.cpp
 TRACKER_OBJ := $(TRACKER_SRC:%.cpp=$(LAB05_OUT)/%.o)
 LAB04_UNITS_OBJ := $(BUILD)/labs/04-distribution-time/units.o
 
-$(BIN)/tracker$(EXE): $(LAB05_OUT)/tracker.o $(TRACKER_OBJ) $(LAB05_LIB_OBJ) $(LAB04_UNITS_OBJ) $(COMMON_OBJ) | $(BIN)
+$(BIN)/tracker$(EXE): $(LAB05_OUT)/tracker.o $(TRACKER_OBJ) $(PLOT_OBJ) $(LAB05_LIB_OBJ) $(LAB04_UNITS_OBJ) $(COMMON_OBJ) | $(BIN)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The tests live in tests/tracker/ (lab.mk's rule for tests/ compiles them).
 TRACKER_UNIT_OBJ    := $(LAB05_OUT)/tests/tracker/test_tracker_peers.o $(LAB05_OUT)/tests/tracker/test_tracker_pages.o
 TRACKER_PROCESS_OBJ := $(LAB05_OUT)/tests/tracker/test_tracker_process.o $(LAB05_OUT)/tests/tracker/test_tracker_aria2c.o
 
-$(LAB05_OUT)/tracker_unit_tests$(EXE): $(LAB05_OUT)/tests/test_main.o $(TRACKER_UNIT_OBJ) $(TRACKER_OBJ) \
+$(LAB05_OUT)/tracker_unit_tests$(EXE): $(LAB05_OUT)/tests/test_main.o $(TRACKER_UNIT_OBJ) $(TRACKER_OBJ) $(PLOT_OBJ) \
                                         $(LAB05_LIB_OBJ) $(LAB04_UNITS_OBJ)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

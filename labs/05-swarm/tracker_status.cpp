@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "../../tools/plot/svg.hpp"
 #include "../04-distribution-time/units.hpp"
 #include "sha1.hpp"
 
@@ -98,20 +99,6 @@ std::string status_text(const registry& r, double now) {
 
 namespace {
 
-std::string html_escape(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
 std::string seconds(std::optional<double> value) { return value ? number(value, "%.1f") + " s" : "&ndash;"; }
 std::string rate(std::optional<double> value) { return value ? format_rate(*value) : "&ndash;"; }
 // A limit as announced: none sent at all (aria2c) is not known; one of the two
@@ -141,7 +128,7 @@ std::string swarm_clock(const swarm& s, double now) {
                 format_size(b.file_size) + ", u<sub>s</sub> = " + total(b.server_upload) +
                 " and the N = " + std::to_string(b.n) + " peers' announced rates.";
     } else {
-        html += "</p>\n<p>D<sub>p2p</sub> and D<sub>cs</sub>: not known (" + html_escape(b.unknown) + ").";
+        html += "</p>\n<p>D<sub>p2p</sub> and D<sub>cs</sub>: not known (" + plot::escape(b.unknown) + ").";
     }
     const counts c = count(s);
     html += " " + std::to_string(c.completed) + " of " + std::to_string(c.downloaders) + " downloaders complete";
@@ -158,8 +145,8 @@ std::string peer_row(const swarm& s, const swarm_peer& p, double now) {
                                  number(done, "%.0f") + "%"
                            : "&ndash;";
     const char* role = p.started_as_seed ? "seed" : p.left == 0 ? "complete" : "downloading";
-    return std::string("<tr") + (p.gone ? " class=\"gone\"" : "") + "><td class=\"l\">" + html_escape(address(p)) +
-           "</td><td class=\"l id\">" + html_escape(printable_id(p.id)) + "</td><td class=\"l\">" + bar +
+    return std::string("<tr") + (p.gone ? " class=\"gone\"" : "") + "><td class=\"l\">" + plot::escape(address(p)) +
+           "</td><td class=\"l id\">" + plot::escape(printable_id(p.id)) + "</td><td class=\"l\">" + bar +
            "</td><td>" + format_size(static_cast<double>(p.uploaded)) + "</td><td>" +
            format_size(static_cast<double>(p.downloaded)) + "</td><td>" + rate(p.up_rate) + "</td><td>" +
            rate(p.down_rate) + "</td><td>" + limit(p.limits.upload, p.limits, "0 (free rider)") + "</td><td>" +
@@ -176,7 +163,7 @@ std::string status_html(const registry& r, double now, const std::string& announ
             std::to_string(2 * r.interval()) + " s leaves the list. Each announce gets at most " +
             std::to_string(list_size) + " other peers, picked at random. This page reloads every 2 s; " +
             "the same in plain text: <a href=\"/status.txt\">/status.txt</a>.";
-    if (!announce_host.empty()) html += " Announce URL: <b>http://" + html_escape(announce_host) + "/announce</b>";
+    if (!announce_host.empty()) html += " Announce URL: <b>http://" + plot::escape(announce_host) + "/announce</b>";
     html += "</p>\n";
     if (r.swarms().empty()) html += "<p>No peer has announced yet.</p>\n";
     for (const auto& [info_hash, s] : r.swarms()) {

@@ -47,7 +47,7 @@ struct font {
     std::string colour;  // empty: black
 };
 
-// Text made safe inside SVG: & < > " ' become entities.
+// Text made safe inside SVG or HTML, as text or an attribute: & < > " ' become entities.
 std::string escape(std::string_view text);
 
 // A number for an SVG attribute: at most two decimals, no trailing zeros.
