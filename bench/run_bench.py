@@ -38,7 +38,7 @@ MODES = {
     'tcp-session': (['--requests', '8000'], 5, ['--requests', '2000']),
     'tcp-hold': (['--connections', '100', '--rounds', '20', '--clients', '2'], 5,
                  ['--connections', '100', '--rounds', '3', '--clients', '2']),
-    'tcp-bulk': (['--bytes', str(256 << 20)], 3, ['--bytes', str(16 << 20)]),
+    'tcp-bulk': (['--bytes', str(256 << 20)], 5, ['--bytes', str(16 << 20)]),
 }
 SWEEP = [1, 10, 100, 500, 1000, 2000]   # concurrent clients for the scaling plot
 SWEEP_REQUESTS = 20000                  # per point: rounds = this / clients

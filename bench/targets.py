@@ -164,7 +164,7 @@ def document(bench, machine, table, notes, sweep_lines, verdicts, syscall_lines,
         '## How it was measured', '',
         f'- Every figure is the median of {a.reps} repetitions. In a repetition of a load, every server that '
         'takes it is started fresh with `--port 0` (port read from its ready line) and warmed up with a short '
-        'run; then the servers take turns, slice after slice of the load (5 slices; 3 for `tcp-bulk`), in a '
+        'run; then the servers take turns, slice after slice of the load (5 slices), in a '
         'rotating order, so that a slow moment of the shared virtual machine hits all of them alike. Each '
         'ratio in the targets is the median of the per-repetition ratios.',
         '- Every reply is checked byte for byte against `text::upper` of what was sent; errors count wrong, '
@@ -176,7 +176,7 @@ def document(bench, machine, table, notes, sweep_lines, verdicts, syscall_lines,
         '5 x 1,000 connections, one 64-byte request each (connect, send, shutdown(write), read to EOF, close); '
         '`tcp-session` 5 x 8,000 round trips of 64 bytes on one connection; `tcp-hold` 5 x (100 connections '
         'opened first, then 20 rounds in which each sends 64 bytes and reads the reply while all stay open); '
-        '`tcp-bulk` 3 x 256 MiB streamed through one connection while the reply is read at the same time.',
+        '`tcp-bulk` 5 x 256 MiB streamed through one connection while the reply is read at the same time.',
         '- Server CPU: user + system time of the whole server process (all threads, finished ones included) '
         'from the kernel\'s per-process CPU clock (`clock_gettime` on the process\'s CPU-time clock: the same '
         'sum as utime + stime in `/proc/PID/stat`, in nanoseconds instead of 10 ms ticks), read just before '
