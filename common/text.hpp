@@ -28,8 +28,10 @@ class upper_stream {
 public:
     // The uppercase of everything in `piece` that can be decided now; a
     // character cut at its end (at most 3 bytes) waits for the next piece.
-    // A piece of ASCII alone is uppercased where it lies and the view points
-    // into it; else into the stream's own buffer, reused by the next call.
+    // feed() may change the bytes of `piece` (its ASCII letters are
+    // uppercased where they lie). A piece of ASCII alone is then the answer
+    // and the view points into it; else it points into the stream's own
+    // buffer, reused by the next call.
     std::string_view feed(std::span<char> piece);
     // End of stream: a character still held back was cut short for good, so
     // it is invalid UTF-8 and comes out unchanged.
