@@ -20,15 +20,7 @@ std::mutex log_mutex;
 std::string first_name(const std::string& names) { return names.substr(0, names.find(',')); }
 
 bool has_name(const option& o, const std::string& word) {
-    if (o.positional) return false;
-    std::size_t at = 0;
-    while (at < o.names.size()) {
-        std::size_t end = o.names.find(',', at);
-        if (end == std::string::npos) end = o.names.size();
-        if (o.names.compare(at, end - at, word) == 0) return true;
-        at = o.names.find_first_not_of(", ", end);
-    }
-    return false;
+    return !o.positional && (", " + o.names + ", ").find(", " + word + ", ") != std::string::npos;
 }
 
 }  // namespace
@@ -165,7 +157,7 @@ std::string usage_line(const program& spec) {
     std::string line = "usage: " + spec.name, positionals, closing;
     for (const option& o : spec.options) {
         if (o.positional) {
-            positionals += (positionals.empty() ? " [" : " [") + o.names;
+            positionals += " [" + o.names;
             closing += "]";
         } else {
             line += " [" + first_name(o.names) + (o.value.empty() ? "" : " " + o.value) + "]";

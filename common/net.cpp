@@ -238,10 +238,7 @@ result<std::vector<address>> resolve(const std::string& host, std::uint16_t port
 // ------------------------------------------------------------------ socket
 socket::~socket() { close(); }
 
-socket::socket(socket&& other) noexcept
-    : handle_(std::exchange(other.handle_, platform::invalid_socket)),
-      kind_(other.kind_),
-      wakes_on_stop_(std::exchange(other.wakes_on_stop_, false)) {}
+socket::socket(socket&& other) noexcept { *this = std::move(other); }
 
 socket& socket::operator=(socket&& other) noexcept {
     if (this != &other) {
@@ -270,7 +267,7 @@ result<socket> socket::create(int family, transport kind) {
 
 result<void> socket::bind(const address& local) {
     // A server on "any" IPv6 address also takes IPv4 clients when the system allows it.
-    if (local.family() == AF_INET6 && local.is_any()) platform::set_dual_stack(handle_);
+    if (local.family() == AF_INET6 && local.is_any()) platform::set_option(handle_, IPPROTO_IPV6, IPV6_V6ONLY, 0);
     // A TCP server can restart at once while old connections linger in TIME_WAIT.
     if (kind_ == tcp) platform::set_reuse_address(handle_);
     return done(checked(
@@ -307,7 +304,7 @@ result<void> socket::connect(const address& remote) {
 
 result<std::size_t> socket::send(std::string_view data) {
     result<long long> r = checked(
-        call::send, nullptr, [&] { return platform::send_bytes(handle_, data.data(), data.size()); },
+        call::send, nullptr, [&] { return ::send(handle_, data.data(), platform::io_size(data.size()), platform::send_flags); },
         [&] { return text_of(handle_) + ", " + std::to_string(data.size()) + " bytes"; }, bytes);
     if (!r) return r.error();
     return static_cast<std::size_t>(r.value());
@@ -340,7 +337,7 @@ result<std::size_t> socket::recv(char* buffer, std::size_t size, deadline until)
     if (until != no_deadline)
         if (result<void> ready = wait_until(call::recv, until); !ready) return ready.error();
     result<long long> r = checked(
-        call::recv, nullptr, [&] { return platform::recv_bytes(handle_, buffer, size); },
+        call::recv, nullptr, [&] { return ::recv(handle_, buffer, platform::io_size(size), 0); },
         [&] { return text_of(handle_) + ", " + std::to_string(size); },
         [](long long n) { return n == 0 ? std::string("0 bytes (peer closed)") : std::to_string(n) + " bytes"; });
     if (!r) return r.error();
@@ -350,7 +347,7 @@ result<std::size_t> socket::recv(char* buffer, std::size_t size, deadline until)
 result<std::size_t> socket::sendto(std::string_view data, const address& to) {
     result<long long> r = checked(
         call::sendto, &to,
-        [&] { return platform::send_to(handle_, data.data(), data.size(), to.raw(), to.length()); },
+        [&] { return ::sendto(handle_, data.data(), platform::io_size(data.size()), platform::send_flags, to.raw(), to.length()); },
         [&] { return text_of(handle_) + ", " + std::to_string(data.size()) + " bytes, " + to.to_string(); }, bytes);
     if (!r) return r.error();
     return static_cast<std::size_t>(r.value());
@@ -364,7 +361,7 @@ result<std::pair<std::size_t, address>> socket::recvfrom(char* buffer, std::size
         call::recvfrom, nullptr,
         [&] {
             from.length() = sizeof(sockaddr_storage);
-            return platform::recv_from(handle_, buffer, size, from.raw(), &from.length());
+            return ::recvfrom(handle_, buffer, platform::io_size(size), 0, from.raw(), &from.length());
         },
         [&] { return text_of(handle_) + ", " + std::to_string(size); },
         [&](long long n) { return std::to_string(n) + " bytes from " + from.to_string(); });
@@ -390,63 +387,57 @@ result<void> socket::shutdown(direction which) {
     const char* how = which == direction::read ? "SHUT_RD" : which == direction::write ? "SHUT_WR" : "SHUT_RDWR";
     return done(checked(
         call::shutdown, nullptr,
-        [&] { return platform::shutdown_socket(handle_, which != direction::write, which != direction::read); },
+        [&] { return ::shutdown(handle_, platform::shut_how[static_cast<int>(which)]); },
         [&] { return text_of(handle_) + ", " + how; }, ok));
 }
 
 void socket::close() {
     if (handle_ == platform::invalid_socket) return;
     if (trace_on) trace_line("close(" + text_of(handle_) + ")");
-    bool woken_by_stop = false;
-    if (wakes_on_stop_) {  // take it off Ctrl-C's list
+    bool woken = false;
+    if (std::exchange(wakes_on_stop_, false)) {  // take it off Ctrl-C's list
         std::lock_guard<std::mutex> lock(to_wake().mutex);
-        auto it = to_wake().woken.find(handle_);
-        woken_by_stop = it->second;
-        to_wake().woken.erase(it);
-        wakes_on_stop_ = false;
+        woken = to_wake().woken.extract(handle_).mapped();
     }
-    if (woken_by_stop)
-        platform::close_woken_socket(handle_);
-    else
-        platform::close_socket(handle_);
+    platform::close_socket(handle_, woken);
     handle_ = platform::invalid_socket;
 }
 
 namespace {
-result<void> option(net::call which, const std::string& args, int rc) {
-    if (rc == 0) {
-        if (trace_on) trace_line("setsockopt(" + args + ") -> ok");
-        return {};
-    }
-    error failure{platform::last_socket_error(), which};
-    if (trace_on) trace_line("setsockopt(" + args + ") -> " + describe(failure.code));
-    return failure;
+// setsockopt() and the like, made and traced like every other call.
+template <class Set, class Args>
+result<void> option(Set set, Args args) {
+    return done(checked(call::setsockopt, nullptr, set, args, ok));
 }
 }  // namespace
 
 result<void> socket::set_receive_timeout(std::chrono::milliseconds timeout) {
-    return option(call::setsockopt, text_of(handle_) + ", SO_RCVTIMEO, " + std::to_string(timeout.count()) + " ms",
-                  platform::set_receive_timeout(handle_, timeout));
+    return option([&] { return platform::set_receive_timeout(handle_, timeout); },
+                  [&] { return text_of(handle_) + ", SO_RCVTIMEO, " + std::to_string(timeout.count()) + " ms"; });
 }
 
 result<void> socket::set_send_timeout(std::chrono::milliseconds timeout) {
-    return option(call::setsockopt, text_of(handle_) + ", SO_SNDTIMEO, " + std::to_string(timeout.count()) + " ms",
-                  platform::set_send_timeout(handle_, timeout));
+    return option([&] { return platform::set_send_timeout(handle_, timeout); },
+                  [&] { return text_of(handle_) + ", SO_SNDTIMEO, " + std::to_string(timeout.count()) + " ms"; });
 }
 
 result<void> socket::reset_on_close() {
-    return option(call::setsockopt, text_of(handle_) + ", SO_LINGER, {1, 0}", platform::set_reset_on_close(handle_));
+    linger abort_on_close{};
+    abort_on_close.l_onoff = 1;  // linger, for 0 seconds: drop what is unsent and send RST
+    abort_on_close.l_linger = 0;
+    return option([&] { return platform::set_option(handle_, SOL_SOCKET, SO_LINGER, abort_on_close); },
+                  [&] { return text_of(handle_) + ", SO_LINGER, {1, 0}"; });
 }
 
 result<void> socket::set_no_delay() {
-    return option(call::setsockopt, text_of(handle_) + ", TCP_NODELAY", platform::set_no_delay(handle_));
+    return option([&] { return platform::set_option(handle_, IPPROTO_TCP, TCP_NODELAY, 1); },
+                  [&] { return text_of(handle_) + ", TCP_NODELAY"; });
 }
 
 result<void> socket::set_buffer_size(direction which, int bytes) {
-    const bool receive = which == direction::read;
-    return option(call::setsockopt,
-                  text_of(handle_) + (receive ? ", SO_RCVBUF, " : ", SO_SNDBUF, ") + std::to_string(bytes),
-                  platform::set_buffer_size(handle_, receive, bytes));
+    const int name = which == direction::read ? SO_RCVBUF : SO_SNDBUF;
+    return option([&] { return platform::set_option(handle_, SOL_SOCKET, name, bytes); },
+                  [&] { return text_of(handle_) + (name == SO_RCVBUF ? ", SO_RCVBUF, " : ", SO_SNDBUF, ") + std::to_string(bytes); });
 }
 
 result<address> socket::local_address() const {

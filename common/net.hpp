@@ -71,7 +71,6 @@ public:
     platform::address_length length() const { return length_; }
     platform::address_length& length() { return length_; }
     bool operator==(const address& other) const;
-    bool operator!=(const address& other) const { return !(*this == other); }
 
 private:
     sockaddr_storage storage_{};
@@ -135,7 +134,6 @@ public:
     bool is_open() const { return handle_ != platform::invalid_socket; }
     // The system's own handle, for a lab that calls poll() itself.
     platform::socket_handle handle() const { return handle_; }
-    transport kind() const { return kind_; }
 
 private:
     friend void stop_on_ctrl_c(socket& s);

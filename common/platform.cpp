@@ -16,7 +16,6 @@
 #endif
 #else
 #include <fcntl.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/resource.h>
@@ -28,31 +27,7 @@
 
 namespace platform {
 
-// The differences that are only a word.
 namespace {
-#ifdef _WIN32
-using io_size = int;           // Winsock counts bytes in int
-constexpr int send_flags = 0;  // Winsock has no SIGPIPE
-constexpr int shut[] = {SD_RECEIVE, SD_SEND, SD_BOTH};
-int poll_one(pollfd* watched, int ms) { return ::WSAPoll(watched, 1, ms); }
-#else
-using io_size = std::size_t;
-#ifdef MSG_NOSIGNAL
-constexpr int send_flags = MSG_NOSIGNAL;  // a closed peer gives EPIPE, not a fatal SIGPIPE
-#else
-constexpr int send_flags = 0;  // macOS: SO_NOSIGPIPE is set on the socket instead
-#endif
-constexpr int shut[] = {SHUT_RD, SHUT_WR, SHUT_RDWR};
-int poll_one(pollfd* watched, int ms) { return ::poll(watched, 1, ms); }
-#endif
-
-io_size clamp(std::size_t size) { return static_cast<io_size>(std::min<std::size_t>(size, 0x7fffffff)); }
-
-template <class Value>
-int set(socket_handle handle, int level, int name, const Value& value) {
-    return ::setsockopt(handle, level, name, reinterpret_cast<const char*>(&value), sizeof value);
-}
-
 class resolver_category_impl : public std::error_category {
 public:
     const char* name() const noexcept override { return "resolver"; }
@@ -85,38 +60,15 @@ socket_handle accept_socket(socket_handle handle, sockaddr* peer, address_length
     return ::accept(handle, peer, length);
 #endif
 }
-int shutdown_socket(socket_handle handle, bool read, bool write) {
-    return ::shutdown(handle, shut[read && write ? 2 : read ? 0 : 1]);
-}
-long long send_bytes(socket_handle handle, const char* data, std::size_t size) {
-    return ::send(handle, data, clamp(size), send_flags);
-}
-long long recv_bytes(socket_handle handle, char* data, std::size_t size) {
-    return ::recv(handle, data, clamp(size), 0);
-}
-long long send_to(socket_handle handle, const char* data, std::size_t size, const sockaddr* to,
-                  address_length to_length) {
-    return ::sendto(handle, data, clamp(size), send_flags, to, to_length);
-}
-long long recv_from(socket_handle handle, char* data, std::size_t size, sockaddr* from, address_length* from_length) {
-    return ::recvfrom(handle, data, clamp(size), 0, from, from_length);
-}
 int wait_readable(socket_handle handle, std::chrono::milliseconds wait) {
     pollfd watched{handle, POLLIN, 0};
-    return poll_one(&watched, static_cast<int>(wait.count()));
+#ifdef _WIN32
+    return ::WSAPoll(&watched, 1, static_cast<int>(wait.count()));
+#else
+    return ::poll(&watched, 1, static_cast<int>(wait.count()));
+#endif
 }
 
-int set_no_delay(socket_handle handle) { return set(handle, IPPROTO_TCP, TCP_NODELAY, 1); }
-int set_dual_stack(socket_handle handle) { return set(handle, IPPROTO_IPV6, IPV6_V6ONLY, 0); }
-int set_buffer_size(socket_handle handle, bool receive, int bytes) {
-    return set(handle, SOL_SOCKET, receive ? SO_RCVBUF : SO_SNDBUF, bytes);
-}
-int set_reset_on_close(socket_handle handle) {
-    linger abort_on_close{};
-    abort_on_close.l_onoff = 1;  // linger, for 0 seconds: drop what is unsent and send RST
-    abort_on_close.l_linger = 0;
-    return set(handle, SOL_SOCKET, SO_LINGER, abort_on_close);
-}
 
 #ifdef _WIN32
 // =========================================================================
@@ -192,7 +144,7 @@ std::error_code resolver_error(int code) {
 
 // On Windows SO_REUSEADDR would let a second server steal the port;
 // SO_EXCLUSIVEADDRUSE gives the POSIX behaviour: "address in use".
-int set_reuse_address(socket_handle handle) { return set(handle, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, TRUE); }
+int set_reuse_address(socket_handle handle) { return set_option(handle, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, TRUE); }
 
 socket_handle open_socket(int family, int type) {
     socket_handle handle = ::socket(family, type, 0);
@@ -212,14 +164,13 @@ int bind_socket(socket_handle handle, const sockaddr* address, address_length le
     if (rc != 0 && WSAGetLastError() == WSAEACCES) WSASetLastError(WSAEADDRINUSE);
     return rc;
 }
-int close_socket(socket_handle handle) { return ::closesocket(handle); }
 
 // Winsock wants a DWORD of milliseconds.
 int set_receive_timeout(socket_handle handle, std::chrono::milliseconds timeout) {
-    return set(handle, SOL_SOCKET, SO_RCVTIMEO, static_cast<DWORD>(timeout.count()));
+    return set_option(handle, SOL_SOCKET, SO_RCVTIMEO, static_cast<DWORD>(timeout.count()));
 }
 int set_send_timeout(socket_handle handle, std::chrono::milliseconds timeout) {
-    return set(handle, SOL_SOCKET, SO_SNDTIMEO, static_cast<DWORD>(timeout.count()));
+    return set_option(handle, SOL_SOCKET, SO_SNDTIMEO, static_cast<DWORD>(timeout.count()));
 }
 
 void on_ctrl_c(std::atomic<bool>& stop, void (*wake)()) {
@@ -230,7 +181,9 @@ void on_ctrl_c(std::atomic<bool>& stop, void (*wake)()) {
 // Winsock's shutdown() does not wake a blocked accept() or recvfrom();
 // closing the socket does, and makes every later call on it fail at once.
 void wake_blocked_calls(socket_handle handle) { ::closesocket(handle); }
-void close_woken_socket(socket_handle) {}
+void close_socket(socket_handle handle, bool woken) {
+    if (!woken) ::closesocket(handle);
+}
 
 bool stdin_is_terminal() { return _isatty(_fileno(stdin)) != 0; }
 bool stderr_ready() { return true; }  // no cheap way to ask a Windows pipe: a full one still blocks
@@ -274,7 +227,7 @@ int set_option_ms(socket_handle handle, int name, std::chrono::milliseconds time
     timeval tv{};
     tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
     tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
-    return set(handle, SOL_SOCKET, name, tv);
+    return set_option(handle, SOL_SOCKET, name, tv);
 }
 
 // A signal handler may do very little: set the flag, and wake the thread
@@ -324,7 +277,7 @@ std::error_code resolver_error(int code) {
 
 // Lets a restarted server bind at once although old connections linger in
 // TIME_WAIT. (On POSIX it does not let two servers share a TCP port.)
-int set_reuse_address(socket_handle handle) { return set(handle, SOL_SOCKET, SO_REUSEADDR, 1); }
+int set_reuse_address(socket_handle handle) { return set_option(handle, SOL_SOCKET, SO_REUSEADDR, 1); }
 
 socket_handle open_socket(int family, int type) {
 #ifdef SOCK_CLOEXEC
@@ -332,14 +285,13 @@ socket_handle open_socket(int family, int type) {
 #endif
     socket_handle handle = ::socket(family, type, 0);
 #ifdef SO_NOSIGPIPE
-    if (handle >= 0) set(handle, SOL_SOCKET, SO_NOSIGPIPE, 1);
+    if (handle >= 0) set_option(handle, SOL_SOCKET, SO_NOSIGPIPE, 1);
 #endif
     return handle;
 }
 int bind_socket(socket_handle handle, const sockaddr* address, address_length length) {
     return ::bind(handle, address, length);
 }
-int close_socket(socket_handle handle) { return ::close(handle); }
 
 int set_receive_timeout(socket_handle handle, std::chrono::milliseconds timeout) {
     return set_option_ms(handle, SO_RCVTIMEO, timeout);
@@ -373,7 +325,7 @@ void on_ctrl_c(std::atomic<bool>& stop, void (*wake)()) {
 // shutdown() for reading sends nothing: a blocked accept(), recv() or
 // recvfrom() returns at once, and so does every later one.
 void wake_blocked_calls(socket_handle handle) { ::shutdown(handle, SHUT_RD); }
-void close_woken_socket(socket_handle handle) { ::close(handle); }
+void close_socket(socket_handle handle, bool) { ::close(handle); }
 
 bool stdin_is_terminal() { return ::isatty(STDIN_FILENO) != 0; }
 

@@ -2,11 +2,12 @@
 //
 // POSIX sockets and Winsock differ in small, annoying ways: the type of a
 // socket, how to close it, where the error code lives, how a timeout is
-// passed, SIGPIPE, Ctrl-C. Each difference is one small free function here
-// (the way cpp-httplib's `detail` helpers do it), so nothing else in the
-// project needs an #ifdef.
+// passed, SIGPIPE, Ctrl-C. Each difference is one small free function or
+// constant here (the way cpp-httplib's `detail` helpers do it), so nothing
+// else in the project needs an #ifdef.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -23,6 +24,7 @@
 #else
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #endif
 
@@ -31,10 +33,29 @@ namespace platform {
 #ifdef _WIN32
 using socket_handle = SOCKET;  // unsigned: never compare it with < 0
 using address_length = int;
+using io_length = int;                // Winsock counts bytes in int
+inline constexpr int send_flags = 0;  // Winsock has no SIGPIPE
+inline constexpr int shut_how[] = {SD_RECEIVE, SD_SEND, SD_BOTH};
 #else
 using socket_handle = int;
 using address_length = socklen_t;
+using io_length = std::size_t;
+#ifdef MSG_NOSIGNAL
+inline constexpr int send_flags = MSG_NOSIGNAL;  // a closed peer gives EPIPE, not a fatal SIGPIPE
+#else
+inline constexpr int send_flags = 0;  // macOS: SO_NOSIGPIPE is set on the socket instead
 #endif
+inline constexpr int shut_how[] = {SHUT_RD, SHUT_WR, SHUT_RDWR};  // read, write, both
+#endif
+
+// A byte count as send(), recv(), sendto() and recvfrom() take it.
+inline io_length io_size(std::size_t size) { return static_cast<io_length>(std::min<std::size_t>(size, 0x7fffffff)); }
+
+// setsockopt() with a value of any type (Winsock wants it as a const char*).
+template <class Value>
+int set_option(socket_handle handle, int level, int name, const Value& value) {
+    return ::setsockopt(handle, level, name, reinterpret_cast<const char*>(&value), sizeof value);
+}
 
 extern const socket_handle invalid_socket;
 
@@ -52,22 +73,13 @@ const std::error_category& resolver_category();
 enum class resolver_errc { host_not_found = 1, try_again, no_address, other };
 
 // The calls whose spelling differs. Each returns what the system call
-// returns (a handle, a byte count, 0), or -1 / invalid_socket with
-// last_socket_error() set. Byte counts are long long: Winsock takes int
-// lengths, POSIX size_t.
+// returns (a handle, 0), or -1 / invalid_socket with last_socket_error() set.
 // open_socket also prepares the socket for a program: close-on-exec, no
 // SIGPIPE, and on Windows a UDP socket that an ICMP "port unreachable" does
 // not break and whose port nobody else can take.
 socket_handle open_socket(int family, int type);
 socket_handle accept_socket(socket_handle handle, sockaddr* peer, address_length* length);
 int bind_socket(socket_handle handle, const sockaddr* address, address_length length);
-int close_socket(socket_handle handle);
-int shutdown_socket(socket_handle handle, bool read, bool write);
-long long send_bytes(socket_handle handle, const char* data, std::size_t size);
-long long recv_bytes(socket_handle handle, char* data, std::size_t size);
-long long send_to(socket_handle handle, const char* data, std::size_t size, const sockaddr* to,
-                  address_length to_length);
-long long recv_from(socket_handle handle, char* data, std::size_t size, sockaddr* from, address_length* from_length);
 // poll(): waits at most `wait` (0: not at all) until a recv(), recvfrom()
 // or accept() would not block. 1 if so, 0 if the wait ended first, -1 on error.
 int wait_readable(socket_handle handle, std::chrono::milliseconds wait);
@@ -75,11 +87,7 @@ int wait_readable(socket_handle handle, std::chrono::milliseconds wait);
 // Socket options whose spelling differs. 0 on success, like setsockopt().
 int set_receive_timeout(socket_handle handle, std::chrono::milliseconds timeout);  // 0: none
 int set_send_timeout(socket_handle handle, std::chrono::milliseconds timeout);     // 0: none
-int set_dual_stack(socket_handle handle);      // IPV6_V6ONLY off
-int set_reuse_address(socket_handle handle);   // restart a server at once, never share its port
-int set_reset_on_close(socket_handle handle);  // SO_LINGER {1, 0}: close() sends RST
-int set_no_delay(socket_handle handle);        // TCP_NODELAY: no waiting to fill a segment
-int set_buffer_size(socket_handle handle, bool receive, int bytes);  // SO_RCVBUF or SO_SNDBUF
+int set_reuse_address(socket_handle handle);  // restart a server at once, never share its port
 
 // Ctrl-C. From now on SIGINT and SIGTERM (POSIX), or Ctrl-C, Ctrl-Break and
 // closing the console (Windows), set `stop` and then call wake() in a thread
@@ -89,9 +97,9 @@ void on_ctrl_c(std::atomic<bool>& stop, void (*wake)());
 // once (without sending anything to the peer): shutdown() for reading on
 // POSIX; on Windows, where shutdown() wakes nothing, closesocket().
 void wake_blocked_calls(socket_handle handle);
-// Closes a socket that wake_blocked_calls() has woken (on Windows it is
-// closed already).
-void close_woken_socket(socket_handle handle);
+// close(), closesocket(); `woken`: wake_blocked_calls() came first (on
+// Windows the socket is closed already).
+void close_socket(socket_handle handle, bool woken);
 
 // Console and standard streams.
 bool stdin_is_terminal();

@@ -77,28 +77,14 @@ decoded decode_utf8(const unsigned char* p, std::size_t n) {
     return {status::ok, length, cp};
 }
 
-// Writes cp as UTF-8 to out (room for 4 bytes); returns the number of bytes.
+// Writes cp as UTF-8 to out (room for 4 bytes); returns the number of bytes:
+// a lead byte, then 6 bits per continuation byte (10xxxxxx).
 std::size_t encode_utf8(char32_t cp, char* out) {
-    if (cp < 0x80) {
-        out[0] = char(cp);
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = char(0xC0 | (cp >> 6));
-        out[1] = char(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = char(0xE0 | (cp >> 12));
-        out[1] = char(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = char(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = char(0xF0 | (cp >> 18));
-    out[1] = char(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = char(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = char(0x80 | (cp & 0x3F));
-    return 4;
+    const std::size_t length = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    static constexpr unsigned char lead[] = {0, 0x00, 0xC0, 0xE0, 0xF0};
+    for (std::size_t i = length - 1; i > 0; --i, cp >>= 6) out[i] = char(0x80 | (cp & 0x3F));
+    out[0] = char(lead[length] | cp);
+    return length;
 }
 
 // The most bytes one character's uppercase takes: 3 code points of 4 bytes.
