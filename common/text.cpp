@@ -14,17 +14,8 @@ namespace {
 // One code point whose uppercase differs from itself.
 struct upper_entry {
     char32_t cp;
-    char32_t upper;  // the uppercase code point, or multi_flag | index into upper_multi_table
+    std::string_view upper;  // its uppercase in UTF-8: "SS" for U+00DF
 };
-
-// An uppercase made of several code points ("ß" -> "SS"); unused slots are 0.
-struct upper_multi {
-    char32_t cps[3];
-};
-
-// Marks upper_entry::upper as an index. Code points stop at 0x10FFFF, so a
-// real one never has this bit.
-constexpr char32_t multi_flag = 0x80000000;
 
 // Generated from Python by tools/gen_upper_table.py.
 #include "upper_table.inc"
@@ -35,6 +26,13 @@ constexpr bool table_is_sorted() {
     return true;
 }
 static_assert(table_is_sorted(), "upper_table.inc must be sorted by code point: the lookup is a binary search");
+
+// The uppercase of cp in UTF-8; empty when cp is its own uppercase.
+std::string_view upper_char(char32_t cp) {
+    const upper_entry* found = std::lower_bound(std::begin(upper_table), std::end(upper_table), cp,
+                                                [](const upper_entry& e, char32_t c) { return e.cp < c; });
+    return found != std::end(upper_table) && found->cp == cp ? found->upper : std::string_view();
+}
 
 // ---------------------------------------------------------------- UTF-8
 enum class status { ok, incomplete, invalid };
@@ -75,32 +73,6 @@ decoded decode_utf8(const unsigned char* p, std::size_t n) {
         lo = 0x80, hi = 0xBF;
     }
     return {status::ok, length, cp};
-}
-
-// Writes cp as UTF-8 to out (room for 4 bytes); returns the number of bytes:
-// a lead byte, then 6 bits per continuation byte (10xxxxxx).
-std::size_t encode_utf8(char32_t cp, char* out) {
-    const std::size_t length = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    static constexpr unsigned char lead[] = {0, 0x00, 0xC0, 0xE0, 0xF0};
-    for (std::size_t i = length - 1; i > 0; --i, cp >>= 6) out[i] = char(0x80 | (cp & 0x3F));
-    out[0] = char(lead[length] | cp);
-    return length;
-}
-
-// The most bytes one character's uppercase takes: 3 code points of 4 bytes.
-constexpr std::size_t max_upper_bytes = 12;
-
-// Writes the UTF-8 uppercase of cp to out (room for max_upper_bytes) and
-// returns its length, or 0 when cp is its own uppercase.
-std::size_t upper_char(char32_t cp, char* out) {
-    const upper_entry* found = std::lower_bound(std::begin(upper_table), std::end(upper_table), cp,
-                                                [](const upper_entry& e, char32_t c) { return e.cp < c; });
-    if (found == std::end(upper_table) || found->cp != cp) return 0;
-    if ((found->upper & multi_flag) == 0) return encode_utf8(found->upper, out);
-    std::size_t length = 0;
-    for (char32_t c : upper_multi_table[found->upper & ~multi_flag].cps)
-        if (c != 0) length += encode_utf8(c, out + length);
-    return length;
 }
 
 // ---------------------------------------------------------------- ASCII
@@ -157,14 +129,13 @@ std::size_t upper_into(std::string_view in, std::string& buffer, std::size_t& w,
         }
         const decoded d = decode_utf8(p + i, n - i);
         if (d.state == status::incomplete && hold_tail) break;
-        char up[max_upper_bytes];
-        std::size_t length = d.state == status::ok ? upper_char(d.cp, up) : 0;
-        const char* from = length > 0 ? up : in.data() + i;
-        if (length == 0) length = d.state == status::ok ? d.length : 1;  // unchanged, or one invalid byte
-        i += d.state == status::ok ? d.length : 1;
-        if (w + length + (n - i) > buffer.size()) buffer.resize(w + length + (n - i));  // an uppercase that grew
-        std::memcpy(buffer.data() + w, from, length);
-        w += length;
+        const std::size_t used = d.state == status::ok ? d.length : 1;  // one invalid byte: as it is
+        std::string_view up = d.state == status::ok ? upper_char(d.cp) : std::string_view();
+        if (up.empty()) up = in.substr(i, used);  // its own uppercase
+        i += used;
+        if (w + up.size() + (n - i) > buffer.size()) buffer.resize(w + up.size() + (n - i));  // an uppercase that grew
+        std::memcpy(buffer.data() + w, up.data(), up.size());
+        w += up.size();
     }
     return i;
 }

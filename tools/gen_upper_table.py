@@ -4,7 +4,8 @@
 The lecture's server uppercases with Python's own ``str.upper()``, so this script
 takes the table straight from it: it asks Python for the uppercase of every code
 point 0..0x10FFFF (surrogates excluded, they are not characters) and writes the
-ones whose uppercase differs from the code point itself, sorted, as C++ data.
+ones whose uppercase differs from the code point itself, sorted, as C++ data:
+the code point and its uppercase as UTF-8 bytes, ready to be copied out.
 The Unicode version of the table is ``unicodedata.unidata_version`` of the Python
 that runs the script; it is written into the file both as a comment and as the
 string ``table_unicode_version`` that ``text::unicode_version()`` returns.
@@ -20,23 +21,30 @@ from the repository root with either of:
 import sys
 import unicodedata
 
-MAX_EXPANSION = 3      # no character's uppercase is longer than 3 code points
 LINE_WIDTH = 100      # entries are packed several to a line, up to this many columns
 
 
 def uppercase_mappings():
-    """Yield (code point, uppercase as a list of code points) where they differ."""
+    """Yield (code point, uppercase as a string) where they differ."""
     for cp in range(0x110000):
         if 0xD800 <= cp <= 0xDFFF:
             continue
         ch = chr(cp)
         up = ch.upper()
         if up != ch:
-            yield cp, [ord(c) for c in up]
+            yield cp, up
 
 
 def hex_cp(cp):
     return "0x%04X" % cp
+
+
+def c_string(text):
+    """A C++ string literal of text's UTF-8 bytes: ASCII as it is, else every byte as \\xNN."""
+    data = text.encode("utf-8")
+    if all(b < 0x80 and chr(b).isalnum() for b in data):
+        return '"%s"' % data.decode("ascii")
+    return '"%s"' % "".join("\\x%02X" % b for b in data)
 
 
 def pack(cells):
@@ -57,19 +65,8 @@ def pack(cells):
 def render(mappings):
     """Return the text of the .inc file for the given sorted mappings."""
     version = unicodedata.unidata_version
-    multi_lines = []
-    single_cells = []
-    for cp, up in mappings:
-        if len(up) > MAX_EXPANSION:
-            raise SystemExit("U+%04X uppercases to %d code points; text.cpp allows %d"
-                             % (cp, len(up), MAX_EXPANSION))
-        if len(up) == 1:
-            single_cells.append("{%s, %s}" % (hex_cp(cp), hex_cp(up[0])))
-            continue
-        slots = up + [0] * (MAX_EXPANSION - len(up))
-        multi_lines.append("    {{%s}},  // U+%04X %s"
-                           % (", ".join(hex_cp(c) for c in slots), cp, unicodedata.name(chr(cp))))
-        single_cells.append("{%s, multi_flag | %d}" % (hex_cp(cp), len(multi_lines) - 1))
+    cells = ["{%s, %s}" % (hex_cp(cp), c_string(up)) for cp, up in mappings]
+    several = sum(1 for _, up in mappings if len(up) > 1)
 
     out = []
     out.append("// Uppercase table: every code point whose Python str.upper() differs from itself.")
@@ -77,22 +74,16 @@ def render(mappings):
                % version)
     out.append("// Do not edit by hand; regenerate from the repository root with:")
     out.append("//     python3 tools/gen_upper_table.py common/upper_table.inc")
-    out.append("// Included by common/text.cpp, which defines upper_entry, upper_multi and multi_flag.")
+    out.append("// Included by common/text.cpp, which defines upper_entry.")
     out.append("//")
-    out.append("// upper_table holds {code point, uppercase code point}, sorted by code point.")
-    out.append("// Where the uppercase is several code points (like U+00DF -> \"SS\") the second")
-    out.append("// field is multi_flag | i, and upper_multi_table[i] lists them, padded with 0.")
-    out.append("// Entries: %d, of which %d expand to several code points."
-               % (len(single_cells), len(multi_lines)))
+    out.append("// upper_table holds {code point, its uppercase in UTF-8}, sorted by code point.")
+    out.append("// Entries: %d, of which %d uppercase to several code points (like U+00DF -> \"SS\")."
+               % (len(cells), several))
     out.append("")
     out.append('constexpr char table_unicode_version[] = "%s";' % version)
     out.append("")
-    out.append("constexpr upper_multi upper_multi_table[] = {")
-    out.extend(multi_lines)
-    out.append("};")
-    out.append("")
     out.append("constexpr upper_entry upper_table[] = {")
-    out.extend(pack(single_cells))
+    out.extend(pack(cells))
     out.append("};")
     return "\n".join(out) + "\n"
 
