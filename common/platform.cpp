@@ -60,6 +60,25 @@ socket_handle accept_socket(socket_handle handle, sockaddr* peer, address_length
     return ::accept(handle, peer, length);
 #endif
 }
+
+// getaddrinfo() fails with an EAI_ code on every system (Winsock: WSA codes by those names).
+std::error_code resolver_error(int code) {
+    switch (code) {
+        case EAI_NONAME:
+#ifdef EAI_NODATA
+        case EAI_NODATA:
+#endif
+        case EAI_FAIL: return resolver(resolver_errc::host_not_found);
+        case EAI_AGAIN: return resolver(resolver_errc::try_again);
+        case EAI_FAMILY:
+#ifdef EAI_ADDRFAMILY
+        case EAI_ADDRFAMILY:
+#endif
+            return resolver(resolver_errc::no_address);
+        default: return resolver(resolver_errc::other);
+    }
+}
+
 int wait_readable(socket_handle handle, std::chrono::milliseconds wait) {
     pollfd watched{handle, POLLIN, 0};
 #ifdef _WIN32
@@ -132,15 +151,6 @@ std::error_code start_network() {
 }
 
 std::error_code last_socket_error() { return std::make_error_code(from_wsa(WSAGetLastError())); }
-
-std::error_code resolver_error(int code) {
-    switch (code) {
-        case WSAHOST_NOT_FOUND: return resolver(resolver_errc::host_not_found);
-        case WSATRY_AGAIN: return resolver(resolver_errc::try_again);
-        case WSANO_DATA: return resolver(resolver_errc::no_address);
-        default: return resolver(resolver_errc::other);
-    }
-}
 
 // On Windows SO_REUSEADDR would let a second server steal the port;
 // SO_EXCLUSIVEADDRUSE gives the POSIX behaviour: "address in use".
@@ -258,22 +268,6 @@ std::error_code last_socket_error() {
     return {code, std::generic_category()};
 }
 
-std::error_code resolver_error(int code) {
-    switch (code) {
-        case EAI_NONAME:
-#ifdef EAI_NODATA
-        case EAI_NODATA:
-#endif
-        case EAI_FAIL: return resolver(resolver_errc::host_not_found);
-        case EAI_AGAIN: return resolver(resolver_errc::try_again);
-        case EAI_FAMILY:
-#ifdef EAI_ADDRFAMILY
-        case EAI_ADDRFAMILY:
-#endif
-            return resolver(resolver_errc::no_address);
-        default: return resolver(resolver_errc::other);
-    }
-}
 
 // Lets a restarted server bind at once although old connections linger in
 // TIME_WAIT. (On POSIX it does not let two servers share a TCP port.)
