@@ -92,12 +92,7 @@ option host_argument(std::string& host) {
 }
 
 option port_argument(std::uint16_t& port) {
-    option o = cli::port(port);
-    o.names = "PORT";
-    o.value = "";
-    o.help = "server port (default: 12000)";
-    o.positional = true;
-    return o;
+    return {"PORT", "", "server port (default: 12000)", cli::port(port).take, false, true};
 }
 
 // ---------------------------------------------------------------- parsing

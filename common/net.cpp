@@ -412,12 +412,12 @@ result<void> option(Set set, Args args) {
 }  // namespace
 
 result<void> socket::set_receive_timeout(std::chrono::milliseconds timeout) {
-    return option([&] { return platform::set_receive_timeout(handle_, timeout); },
+    return option([&] { return platform::set_timeout(handle_, SO_RCVTIMEO, timeout); },
                   [&] { return text_of(handle_) + ", SO_RCVTIMEO, " + std::to_string(timeout.count()) + " ms"; });
 }
 
 result<void> socket::set_send_timeout(std::chrono::milliseconds timeout) {
-    return option([&] { return platform::set_send_timeout(handle_, timeout); },
+    return option([&] { return platform::set_timeout(handle_, SO_SNDTIMEO, timeout); },
                   [&] { return text_of(handle_) + ", SO_SNDTIMEO, " + std::to_string(timeout.count()) + " ms"; });
 }
 
@@ -512,13 +512,10 @@ result<socket> connect_to(const std::string& host, std::uint16_t port) {
     if (!addresses) return addresses.error();
     result<socket> last = error{std::make_error_code(std::errc::address_not_available), call::connect, host};
     for (const address& remote : addresses.value()) {
-        result<socket> created = socket::create(remote.family(), tcp);
-        if (!created) {
-            last = created.error();
-            continue;
-        }
-        result<void> connected = created.value().connect(remote);
-        if (connected) return created;
+        last = socket::create(remote.family(), tcp);
+        if (!last) continue;
+        result<void> connected = last.value().connect(remote);
+        if (connected) return last;
         last = connected.error();
     }
     return last;

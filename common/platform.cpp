@@ -175,12 +175,8 @@ int bind_socket(socket_handle handle, const sockaddr* address, address_length le
     return rc;
 }
 
-// Winsock wants a DWORD of milliseconds.
-int set_receive_timeout(socket_handle handle, std::chrono::milliseconds timeout) {
-    return set_option(handle, SOL_SOCKET, SO_RCVTIMEO, static_cast<DWORD>(timeout.count()));
-}
-int set_send_timeout(socket_handle handle, std::chrono::milliseconds timeout) {
-    return set_option(handle, SOL_SOCKET, SO_SNDTIMEO, static_cast<DWORD>(timeout.count()));
+int set_timeout(socket_handle handle, int name, std::chrono::milliseconds timeout) {
+    return set_option(handle, SOL_SOCKET, name, static_cast<DWORD>(timeout.count()));  // a DWORD of ms
 }
 
 void on_ctrl_c(std::atomic<bool>& stop, void (*wake)()) {
@@ -233,13 +229,6 @@ std::vector<std::string> arguments_utf8(int argc, char* argv[]) {
 const socket_handle invalid_socket = -1;
 
 namespace {
-int set_option_ms(socket_handle handle, int name, std::chrono::milliseconds timeout) {
-    timeval tv{};
-    tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
-    tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
-    return set_option(handle, SOL_SOCKET, name, tv);
-}
-
 // A signal handler may do very little: set the flag, and wake the thread
 // below by writing to a pipe (the "self-pipe").
 int wake_pipe[2] = {-1, -1};
@@ -287,11 +276,11 @@ int bind_socket(socket_handle handle, const sockaddr* address, address_length le
     return ::bind(handle, address, length);
 }
 
-int set_receive_timeout(socket_handle handle, std::chrono::milliseconds timeout) {
-    return set_option_ms(handle, SO_RCVTIMEO, timeout);
-}
-int set_send_timeout(socket_handle handle, std::chrono::milliseconds timeout) {
-    return set_option_ms(handle, SO_SNDTIMEO, timeout);
+int set_timeout(socket_handle handle, int name, std::chrono::milliseconds timeout) {
+    timeval tv{};
+    tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+    tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
+    return set_option(handle, SOL_SOCKET, name, tv);
 }
 
 void on_ctrl_c(std::atomic<bool>& stop, void (*wake)()) {
