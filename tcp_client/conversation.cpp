@@ -93,6 +93,13 @@ void converse(conversation& c, const std::function<void()>& send_input) {
         c.ended = true;
     }
     c.changed.notify_all();
+    if (c.input_done) {
+        // The sender has all of its input: it is only sending the last of it
+        // and half-closing, which ends soon now that the server has closed.
+        // The program does not end under it while it is inside a socket call.
+        std::unique_lock<std::mutex> lock(c.mutex);
+        c.changed.wait(lock, [&c] { return c.sender_done; });
+    }
     if (held == busy_notice) cli::fail("server busy: it serves as many clients as it can; try again later");
     if (receive_failure) cli::fail(*receive_failure);
     if (!c.input_done) {
