@@ -304,7 +304,8 @@ result<void> socket::connect(const address& remote) {
 
 result<std::size_t> socket::send(std::string_view data) {
     result<long long> r = checked(
-        call::send, nullptr, [&] { return ::send(handle_, data.data(), platform::io_size(data.size()), platform::send_flags); },
+        call::send, nullptr,
+        [&] { return ::send(handle_, data.data(), platform::io_size(data.size()), platform::send_flags); },
         [&] { return text_of(handle_) + ", " + std::to_string(data.size()) + " bytes"; }, bytes);
     if (!r) return r.error();
     return static_cast<std::size_t>(r.value());
@@ -347,7 +348,10 @@ result<std::size_t> socket::recv(char* buffer, std::size_t size, deadline until)
 result<std::size_t> socket::sendto(std::string_view data, const address& to) {
     result<long long> r = checked(
         call::sendto, &to,
-        [&] { return ::sendto(handle_, data.data(), platform::io_size(data.size()), platform::send_flags, to.raw(), to.length()); },
+        [&] {
+            return ::sendto(handle_, data.data(), platform::io_size(data.size()), platform::send_flags, to.raw(),
+                            to.length());
+        },
         [&] { return text_of(handle_) + ", " + std::to_string(data.size()) + " bytes, " + to.to_string(); }, bytes);
     if (!r) return r.error();
     return static_cast<std::size_t>(r.value());
@@ -437,7 +441,10 @@ result<void> socket::set_no_delay() {
 result<void> socket::set_buffer_size(direction which, int bytes) {
     const int name = which == direction::read ? SO_RCVBUF : SO_SNDBUF;
     return option([&] { return platform::set_option(handle_, SOL_SOCKET, name, bytes); },
-                  [&] { return text_of(handle_) + (name == SO_RCVBUF ? ", SO_RCVBUF, " : ", SO_SNDBUF, ") + std::to_string(bytes); });
+                  [&] {
+                      return text_of(handle_) + (name == SO_RCVBUF ? ", SO_RCVBUF, " : ", SO_SNDBUF, ") +
+                             std::to_string(bytes);
+                  });
 }
 
 result<address> socket::local_address() const {

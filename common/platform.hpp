@@ -85,7 +85,8 @@ int bind_socket(socket_handle handle, const sockaddr* address, address_length le
 int wait_readable(socket_handle handle, std::chrono::milliseconds wait);
 
 // Socket options whose spelling differs. 0 on success, like setsockopt().
-int set_timeout(socket_handle handle, int name, std::chrono::milliseconds timeout);  // SO_RCVTIMEO, SO_SNDTIMEO; 0: none
+// SO_RCVTIMEO or SO_SNDTIMEO (0: none).
+int set_timeout(socket_handle handle, int name, std::chrono::milliseconds timeout);
 int set_reuse_address(socket_handle handle);  // restart a server at once, never share its port
 
 // Ctrl-C. From now on SIGINT and SIGTERM (POSIX), or Ctrl-C, Ctrl-Break and
