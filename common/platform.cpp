@@ -88,7 +88,6 @@ int wait_readable(socket_handle handle, std::chrono::milliseconds wait) {
 #endif
 }
 
-
 #ifdef _WIN32
 // =========================================================================
 // Windows (Winsock 2)
@@ -256,7 +255,6 @@ std::error_code last_socket_error() {
     if (code == EAGAIN || code == EWOULDBLOCK) code = ETIMEDOUT;
     return {code, std::generic_category()};
 }
-
 
 // Lets a restarted server bind at once although old connections linger in
 // TIME_WAIT. (On POSIX it does not let two servers share a TCP port.)

@@ -93,13 +93,14 @@ void converse(conversation& c, const std::function<void()>& send_input) {
         c.ended = true;
     }
     c.changed.notify_all();
-    if (c.input_done) {
-        // The sender has all of its input: it is only sending the last of it
-        // and half-closing, which ends soon now that the server has closed.
-        // The program does not end under it while it is inside a socket call.
+    auto wait_for_sender = [&c] {
         std::unique_lock<std::mutex> lock(c.mutex);
         c.changed.wait(lock, [&c] { return c.sender_done; });
-    }
+    };
+    // A sender that has all of its input is only sending the last of it and
+    // half-closing, which ends soon now that the server has closed: the
+    // program does not end under it while it is inside a socket call.
+    if (c.input_done) wait_for_sender();
     if (held == busy_notice) cli::fail("server busy: it serves as many clients as it can; try again later");
     if (receive_failure) cli::fail(*receive_failure);
     if (!c.input_done) {
@@ -109,8 +110,7 @@ void converse(conversation& c, const std::function<void()>& send_input) {
         cli::fail("the server closed the connection before all the input was sent");
     }
     if (!printed_any) cli::write_out(held);  // a short answer that only looked like the notice
-    std::unique_lock<std::mutex> lock(c.mutex);
-    c.changed.wait(lock, [&c] { return c.sender_done; });
+    wait_for_sender();
     if (c.send_failure) cli::fail(*c.send_failure);
 }
 

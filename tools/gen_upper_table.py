@@ -40,7 +40,7 @@ def hex_cp(cp):
 
 
 def c_string(text):
-    """A C++ string literal of text's UTF-8 bytes: ASCII as it is, else every byte as \\xNN."""
+    """A C++ string literal of text's UTF-8 bytes: ASCII letters and digits as they are, else every byte as \\xNN."""
     data = text.encode("utf-8")
     if all(b < 0x80 and chr(b).isalnum() for b in data):
         return '"%s"' % data.decode("ascii")
