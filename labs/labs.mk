@@ -10,6 +10,11 @@
 #                            fails every wrong implementation with the
 #                            requirement its EXPECT file names
 #                            (LABS="lab01 lab02": only those labs)
+#   make labs-mutants        mutation testing of every grader: mutants of each
+#                            solution, graded; labs/MUTANTS.md says how many
+#                            each grader kills (MUTANTS_ARGS="--sample 5":
+#                            a fixed sample per lab, as CI runs it)
+#   make lab01-mutants       the same for one lab (its report in build/mutants/)
 #   make labs-handout        a copy of the project without the solutions and the
 #                            instructors' notes and tools, for students
 #   make labs-grade LAB=lab01 SUBMISSIONS=DIR [JOBS=N] [DEADLINE=S] [OUT=DIR]
@@ -79,7 +84,7 @@ ifeq ($(LAB_HANDOUT_COPY),yes)
 ifneq ($(SOLUTION)$(STARTER)$(WRONG),)
 $(error $(if $(SOLUTION),SOLUTION=1 grades the reference solution,$(if $(STARTER),STARTER=1 grades the starter as the instructors committed it,WRONG= grades one of the instructors' wrong implementations)): that is for instructors, and this copy of the labs has no solution/ folders (they stay with the instructors). To grade your own work: make labNN, with nothing after it)
 endif
-LAB_INSTRUCTOR_GOALS := $(filter labs-verify labs-handout labs-grade %-gradescope,$(MAKECMDGOALS))
+LAB_INSTRUCTOR_GOALS := $(filter labs-verify labs-handout labs-grade labs-mutants %-gradescope %-mutants,$(MAKECMDGOALS))
 ifneq ($(LAB_INSTRUCTOR_GOALS),)
 $(error make $(firstword $(LAB_INSTRUCTOR_GOALS)) is for instructors: it needs the reference solutions (labs/*/solution/), which this copy of the labs leaves out)
 endif
@@ -116,8 +121,16 @@ labs-handout:
 	@if git rev-parse --verify -q HEAD >/dev/null 2>&1; then git archive HEAD | tar -x -C $(LAB_HANDOUT); \
 	 else tar -c --exclude=./$(BUILD) --exclude=./$(BIN) --exclude=./.git . | tar -x -C $(LAB_HANDOUT); fi
 	@find $(LAB_HANDOUT)/labs -depth \( -type d \( -name solution -o -name wrong -o -name instructor \) \
-	   -o -name INSTRUCTORS.md -o -name verify_wrong.sh \) -exec rm -rf {} +
+	   -o -name INSTRUCTORS.md -o -name verify_wrong.sh -o -name EQUIVALENT -o -name MUTANTS.md \) -exec rm -rf {} +
 	@echo "the project for students, without solutions: $(LAB_HANDOUT) (hand out this folder)"
+
+# Mutation testing of the graders: labs/grader/instructor/mutants.py says how.
+MUTANT_LABS := $(filter-out lab00,$(LABS))
+.PHONY: labs-mutants $(MUTANT_LABS:%=%-mutants)
+labs-mutants: all
+	@python3 labs/grader/instructor/mutants.py $(MUTANTS_ARGS)
+$(MUTANT_LABS:%=%-mutants): %-mutants: all
+	@python3 labs/grader/instructor/mutants.py --lab $* $(MUTANTS_ARGS)
 
 # Batch grading and Gradescope: labs/grader/instructor/ (see labs/INSTRUCTORS.md).
 labs-grade:

@@ -1,0 +1,485 @@
+#!/usr/bin/env python3
+"""mutants.py - how strong is each lab's grader? Mutation testing.
+
+    make labs-mutants                 every lab, every mutant: labs/MUTANTS.md
+    make lab05-mutants                one lab (its mutants, its table)
+    python3 labs/grader/instructor/mutants.py [--lab lab05 ...] [--sample N]
+            [--jobs J] [--deadline S] [--report FILE] [--list] [--keep]
+
+A mutant is the reference solution of a lab's student file with one small
+change of the kind a careless student makes: a `<` for a `<=`, `&&` for
+`||`, a condition negated, a constant off by one, a statement or a `break`
+left out, two arguments swapped, `else if` written `if`, `std::min` for
+`std::max`, integer arithmetic where the solution uses `double`, a random
+choice made with a generator of the student's own instead of the one given.
+Each mutant is compiled (one that does not compile is dropped and counted)
+and graded by the lab's grader, which stops at the first requirement that
+fails (GRADE_FIRST_FAIL) and gives each requirement GRADE_DEADLINE seconds.
+
+A mutant the grader passes has survived: either the grader misses a
+mistake (then a requirement must be added or sharpened), or no behaviour
+can tell the mutant from the solution. The latter are listed, with the
+reason, in labs/NN-*/grader/EQUIVALENT:
+
+    - policy.cpp:23  if (holders < fewest) {
+    + policy.cpp:23  if (holders <= fewest) {
+      why: ...
+
+(the two lines name the mutant by its line before and after the change;
+the line number is only a guide). The report counts, per lab and per file,
+the mutants made, killed (and by which requirement), timed out, survived,
+and judged equivalent, and lists every survivor. --sample N grades a fixed
+sample of N mutants per file (the same N every time): CI's quick form.
+The exit status is 1 when a mutant survives that is not listed as
+equivalent, or an EQUIVALENT entry names no mutant (the solution changed).
+"""
+
+import argparse
+import collections
+import concurrent.futures
+import hashlib
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+PROGRAM = "mutants"
+
+# The graded labs: make target -> (lab folder, the student's file the mutants
+# are made of).
+LABS = {
+    "lab01": ("labs/01-udp-pinger", "pinger.cpp"),
+    "lab02": ("labs/02-tcp-byte-streams", "stream.cpp"),
+    "lab03": ("labs/03-many-clients", "server.cpp"),
+    "lab03-poll": ("labs/03-many-clients", "poll_server.cpp"),
+    "lab04": ("labs/04-distribution-time", "distribution.cpp"),
+    "lab05": ("labs/05-swarm", "policy.cpp"),
+    "lab06": ("labs/06-dht", "routing.cpp"),
+}
+
+
+# ---------------------------------------------------------------- where the code is
+
+def code_mask(text):
+    """For each character of `text`, whether it is code: not in a comment, a
+    string or character literal, or a preprocessor line."""
+    mask = [True] * len(text)
+    i, n = 0, len(text)
+    line_start = True
+    while i < n:
+        c = text[i]
+        if line_start and text[i:].lstrip(" \t").startswith("#"):
+            end = text.find("\n", i)
+            end = n if end < 0 else end
+            for k in range(i, end):
+                mask[k] = False
+            i = end
+            continue
+        line_start = False
+        if c == "\n":
+            line_start = True
+            i += 1
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            end = n if end < 0 else end
+            for k in range(i, end):
+                mask[k] = False
+            i = end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            end = n if end < 0 else end + 2
+            for k in range(i, end):
+                mask[k] = False
+            i = end
+        elif c == '"' and text[max(0, i - 1)] == "R" and text.startswith('R"(', i - 1):
+            end = text.find(')"', i)
+            end = n if end < 0 else end + 2
+            for k in range(i, end):
+                mask[k] = False
+            i = end
+        elif c in "\"'":
+            k = i + 1
+            while k < n and text[k] != c:
+                k += 2 if text[k] == "\\" else 1
+            for j in range(i, min(k + 1, n)):
+                mask[j] = False
+            i = k + 1
+        else:
+            i += 1
+    return mask
+
+
+def matching_paren(text, mask, opening):
+    """The index of the ')' that closes text[opening] == '(' (code only)."""
+    depth = 0
+    for k in range(opening, len(text)):
+        if not mask[k]:
+            continue
+        if text[k] == "(":
+            depth += 1
+        elif text[k] == ")":
+            depth -= 1
+            if depth == 0:
+                return k
+    return -1
+
+
+# ---------------------------------------------------------------- the operators
+
+Mutant = collections.namedtuple("Mutant", "operator start end replacement")
+
+RELATIONAL = {"<": ["<=", ">"], "<=": ["<", ">="], ">": [">=", "<"], ">=": [">", "<="], "==": ["!="], "!=": ["=="]}
+ARITHMETIC = {"+": ["-"], "-": ["+"], "*": ["/"], "/": ["*"], "%": ["*"]}
+COMPOUND = {"+=": ["-="], "-=": ["+="], "*=": ["/="], "/=": ["*="]}
+OWN_GENERATOR = "([]() -> std::mt19937& { static std::mt19937 own(12345); return own; }())"
+
+
+def regex_sites(text, mask, pattern, group, make):
+    for m in re.finditer(pattern, text):
+        s, e = m.span(group)
+        if all(mask[s:e]):
+            for operator, replacement in make(m):
+                yield Mutant(operator, s, e, replacement)
+
+
+# A declaration (left out, it would not compile): a type, then a name.
+DECLARATION = re.compile(r"^(?:(?:const|static|constexpr|unsigned) )*[A-Za-z_][\w:]*(?:<.*>)?[&*]? [A-Za-z_]\w*"
+                         r"(?: =|;|\{|\(|\[)")
+
+
+def statement_lines(text, mask):
+    """(start, end) of each line that is one whole statement ending in ';'."""
+    offset = 0
+    previous = "{"
+    for line in text.split("\n"):
+        stripped = line.strip()
+        code = "".join(ch for ch, is_code in zip(line, mask[offset:offset + len(line)]) if is_code).strip()
+        if code.endswith(";") and previous[-1:] in ";{}" and not re.match(r"(return|using|namespace|case|default)\b", code) \
+                and not DECLARATION.match(code):
+            yield offset, offset + len(line), code
+        if code:
+            previous = code
+        elif stripped.startswith("#"):
+            previous = "{"
+        offset += len(line) + 1
+
+
+def mutants_of(text):
+    mask = code_mask(text)
+    found = []
+    add = found.extend
+    # Relational operators (and so every boundary): a spaced binary operator.
+    add(regex_sites(text, mask, r" (<=|>=|==|!=|<|>) ", 1,
+                    lambda m: [("relational", r) for r in RELATIONAL[m.group(1)]]))
+    add(regex_sites(text, mask, r"(?<=[\w)\]]) ([+\-*/%]) (?=[\w(!])", 1,
+                    lambda m: [("arithmetic", r) for r in ARITHMETIC[m.group(1)]]))
+    add(regex_sites(text, mask, r" (\+=|-=|\*=|/=) ", 1,
+                    lambda m: [("compound assignment", r) for r in COMPOUND[m.group(1)]]))
+    add(regex_sites(text, mask, r"(\+\+|--)", 1,
+                    lambda m: [("increment", "--" if m.group(1) == "++" else "++")]))
+    add(regex_sites(text, mask, r" (&&|\|\|) ", 1,
+                    lambda m: [("logical connector", "||" if m.group(1) == "&&" else "&&")]))
+    add(regex_sites(text, mask, r"(!)(?=[\w(*])", 1, lambda m: [("negation removed", "")]))
+    # Constants: 0, one more, one less (a suffix such as 200ms or 2UL stays).
+    def constants(m):
+        value = int(m.group(1))
+        return [("constant", str(v)) for v in sorted({0, value + 1, value - 1}) if v != value and v >= 0]
+    add(regex_sites(text, mask, r"(?<![\w.])(\d+)(?=[a-zA-Z]*\b)(?![.\d])", 1, constants))
+    add(regex_sites(text, mask, r"(?<![\w.])(\d+\.\d+)(?![\w.])", 1, lambda m: [("constant", "0.0")]))
+    add(regex_sites(text, mask, r"\b(break|continue)\b", 1,
+                    lambda m: [("break/continue", "continue" if m.group(1) == "break" else "break")]))
+    add(regex_sites(text, mask, r"\b(break;|continue;)", 1, lambda m: [("statement deleted", ";")]))
+    add(regex_sites(text, mask, r"\breturn (true|false);", 1,
+                    lambda m: [("return value", "false" if m.group(1) == "true" else "true")]))
+    add(regex_sites(text, mask, r"\breturn ([^;{}]+);", 1,
+                    lambda m: [] if m.group(1) in ("true", "false") else [("return value", "{}")]))
+    add(regex_sites(text, mask, r"\b(else if)\b", 1, lambda m: [("else if -> if", "if")]))
+    add(regex_sites(text, mask, r"\bstd::(min|max)\b", 1,
+                    lambda m: [("min/max", "max" if m.group(1) == "min" else "min")]))
+    add(regex_sites(text, mask, r"\b(double)\b", 1, lambda m: [("double -> integer", "long")]))
+    # Two arguments of a call swapped (those of different types do not compile).
+    add(regex_sites(text, mask, r"\w\(([\w.:>-]+(?:\[[^\]]*\])?, [\w.:>-]+(?:\[[^\]]*\])?)\)", 1,
+                    lambda m: [("arguments swapped", ", ".join(reversed(m.group(1).split(", "))))]))
+    # The random choices: the generator given, replaced by one of the student's own.
+    add(regex_sites(text, mask, r"\w\((random)\)|, (random)\)", 0,
+                    lambda m: [("own generator", m.group(0).replace("random", OWN_GENERATOR))]))
+    # Conditions negated.
+    for m in re.finditer(r"\b(if|while) \(", text):
+        opening = m.end() - 1
+        if not mask[m.start()]:
+            continue
+        closing = matching_paren(text, mask, opening)
+        if closing > 0:
+            found.append(Mutant("condition negated", opening, closing + 1,
+                                "(!(" + text[opening + 1:closing] + "))"))
+    # Whole statements left out.
+    for start, end, code in statement_lines(text, mask):
+        found.append(Mutant("statement deleted", start, end, ""))
+    unique, seen = [], set()
+    for mutant in sorted(found, key=lambda x: (x.start, x.end, x.replacement)):
+        changed = text[:mutant.start] + mutant.replacement + text[mutant.end:]
+        if changed != text and changed not in seen:
+            seen.add(changed)
+            unique.append(mutant)
+    return unique
+
+
+# ---------------------------------------------------------------- naming a mutant
+
+def line_of(text, index):
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    return start, len(text) if end < 0 else end
+
+
+def describe(text, mutant):
+    """(line number, line before, line after) of a mutant."""
+    start, end = line_of(text, mutant.start)
+    _, last_end = line_of(text, max(mutant.start, mutant.end - 1))
+    before = text[start:last_end]
+    after = text[start:mutant.start] + mutant.replacement + text[mutant.end:last_end]
+    number = text.count("\n", 0, start) + 1
+    return number, " ".join(before.split()), " ".join(after.split())
+
+
+def read_equivalent(path):
+    """EQUIVALENT's entries: {(file, before, after): why}."""
+    entries = {}
+    if not path.exists():
+        return entries
+    lines = path.read_text().split("\n")
+    for i, line in enumerate(lines):
+        m = re.match(r"^- (\S+?):\d+  (.*)$", line)
+        if not m or i + 2 >= len(lines):
+            continue
+        plus = re.match(r"^\+ (\S+?):\d+  (.*)$", lines[i + 1])
+        why = re.match(r"^\s+why: (.*)$", lines[i + 2])
+        if plus and why:
+            key = (m.group(1), " ".join(m.group(2).split()), " ".join(plus.group(2).split()))
+            entries[key] = why.group(1)
+    return entries
+
+
+# ---------------------------------------------------------------- grading one
+
+Result = collections.namedtuple("Result", "lab file index operator line before after verdict requirement seconds")
+
+
+def grade(lab, folder, file, index, text, mutant, deadline, work):
+    number, before, after = describe(text, mutant)
+    name = f"mutant-{lab}-{index:04d}"
+    case = work / name
+    shutil.rmtree(case, ignore_errors=True)
+    case.mkdir(parents=True)
+    changed = text[:mutant.start] + mutant.replacement + text[mutant.end:]
+    (case / file).write_text(changed)
+    env = dict(os.environ, GRADE_FIRST_FAIL="1", GRADE_DEADLINE=str(deadline))
+    env.pop("GRADE_ONLY", None)
+    started = time.monotonic()
+    try:
+        done = subprocess.run(["make", "--no-print-directory", lab, f"WRONG={case}"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+                              timeout=deadline * 20 + 300, start_new_session=True)
+        log, status = done.stdout, done.returncode
+    except subprocess.TimeoutExpired as e:
+        log, status = (e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or ""), None
+    seconds = time.monotonic() - started
+    (work / f"{name}.log").write_text(f"{file}:{number}\n- {before}\n+ {after}\n\n{log}")
+    shutil.rmtree(ROOT / "build" / "labs" / f"wrong-{name}", ignore_errors=True)
+    shutil.rmtree(case, ignore_errors=True)
+    failed = re.findall(r"^FAIL  (.*)$", log, re.M)
+    if status is None:
+        verdict, requirement = "timed out", "(the whole grading took too long)"
+    elif not re.search(r"^score:", log, re.M):
+        verdict, requirement = "did not compile", ""
+    elif status == 0 and not failed:
+        verdict, requirement = "survived", ""
+    elif failed:
+        found = log[log.find("FAIL  " + failed[0]):]
+        verdict = "timed out" if re.search(r"found: did not return within", found.split("\nFAIL  ")[0]) else "killed"
+        requirement = failed[0]
+    else:
+        verdict, requirement = "killed", "(the grader failed without naming a requirement)"
+    return Result(lab, file, index, mutant.operator, number, before, after, verdict, requirement, seconds)
+
+
+def sample_of(mutants, text, count):
+    """A fixed sample: the `count` mutants whose description hashes lowest."""
+    def key(pair):
+        _, mutant = pair
+        _, before, after = describe(text, mutant)
+        return hashlib.sha1(f"{mutant.operator}|{before}|{after}".encode()).hexdigest()
+    return sorted(sorted(enumerate(mutants), key=key)[:count])
+
+
+# ---------------------------------------------------------------- the report
+
+def percent(part, whole):
+    return f"{100.0 * part / whole:.1f}%" if whole else "-"
+
+
+def report(results, equivalents, stale, wall, jobs, deadline, sampled):
+    lines = ["# Mutation testing of the labs' graders", ""]
+    lines += [
+        "Written by `make labs-mutants` (`labs/grader/instructor/mutants.py`). Each mutant is the reference",
+        "solution of a lab's student file with one small change of the kind a careless student makes; it",
+        "is compiled and graded by the lab's grader, which stops at the first requirement that fails. A",
+        "mutant that passes every requirement has *survived*: a mistake the grader misses, unless no",
+        "behaviour can tell it from the solution; those are listed with the reason in the lab's",
+        "`grader/EQUIVALENT` and counted as *equivalent*. *Killed* counts the mutants a requirement",
+        "failed, *timed out* those stopped after the requirement's deadline (killed too: the grader ends",
+        "with a score). The score is killed / (made - equivalent), mutants that do not compile left out.",
+        "",
+        f"Run: {time.strftime('%Y-%m-%d')}, {platform.node() and 'this machine'}: {os.cpu_count()} cores, "
+        f"{platform.machine()}, `--jobs {jobs} --deadline {deadline}`"
+        + (f", a sample of {sampled} mutants per file" if sampled else ", every mutant") +
+        f"; wall time {wall / 60:.1f} min.",
+        "",
+        "| lab | file | made | did not compile | killed | timed out | equivalent | survived | killed of non-equivalent |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    by_lab = collections.OrderedDict()
+    for r in results:
+        by_lab.setdefault(r.lab, []).append(r)
+    for lab, rs in by_lab.items():
+        count = collections.Counter(verdict(r, equivalents) for r in rs)
+        compiled = len(rs) - count["did not compile"]
+        non_equivalent = compiled - count["equivalent"]
+        lines.append(f"| {lab} | {rs[0].file} | {len(rs)} | {count['did not compile']} | {count['killed']} | "
+                     f"{count['timed out']} | {count['equivalent']} | {count['survived']} | "
+                     f"{percent(count['killed'] + count['timed out'], non_equivalent)} |")
+    lines.append("")
+    for lab, rs in by_lab.items():
+        lines += [f"## {lab}: {rs[0].file}", ""]
+        killers = collections.Counter(r.requirement for r in rs if verdict(r, equivalents) in ("killed", "timed out"))
+        lines += ["| requirement | mutants it killed first |", "|---|--:|"]
+        lines += [f"| {req} | {n} |" for req, n in killers.most_common()]
+        lines.append("")
+        operators = collections.Counter((r.operator, verdict(r, equivalents)) for r in rs)
+        names = sorted({r.operator for r in rs})
+        lines += ["| operator | made | did not compile | killed | timed out | equivalent | survived |",
+                  "|---|--:|--:|--:|--:|--:|--:|"]
+        for op in names:
+            made = sum(n for (o, _), n in operators.items() if o == op)
+            lines.append(f"| {op} | {made} | " + " | ".join(str(operators[(op, v)]) for v in
+                         ("did not compile", "killed", "timed out", "equivalent", "survived")) + " |")
+        lines.append("")
+        survivors = [r for r in rs if verdict(r, equivalents) == "survived"]
+        if survivors:
+            lines += ["Survivors (a requirement must kill each, or EQUIVALENT must say why none can):", "", "```"]
+            for r in survivors:
+                lines += [f"- {r.file}:{r.line}  {r.before}", f"+ {r.file}:{r.line}  {r.after}", ""]
+            lines += ["```", ""]
+        else:
+            lines += ["No survivor.", ""]
+    if stale:
+        lines += ["## EQUIVALENT entries that name no mutant (the solution changed?)", "", "```"]
+        for file, before, after in stale:
+            lines += [f"- {file}  {before}", f"+ {file}  {after}", ""]
+        lines += ["```", ""]
+    return "\n".join(lines)
+
+
+def verdict(result, equivalents):
+    if result.verdict == "survived" and (result.file, result.before, result.after) in equivalents:
+        return "equivalent"
+    return result.verdict
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    p = argparse.ArgumentParser(prog=PROGRAM, description="Mutation testing of the labs' graders.")
+    p.add_argument("--lab", action="append", help="a lab's make target (repeatable; default: every lab)")
+    p.add_argument("--sample", type=int, default=0, help="grade only a fixed sample of N mutants per file")
+    p.add_argument("--jobs", type=int, default=2, help="mutants graded at once (default 2)")
+    p.add_argument("--deadline", type=int, default=30, help="seconds one requirement may take (default 30)")
+    p.add_argument("--report", help="write the report here (default: labs/MUTANTS.md for a full run of every "
+                                    "lab, else build/mutants/MUTANTS.md)")
+    p.add_argument("--list", action="store_true", help="only list the mutants")
+    p.add_argument("--only", type=int, action="append", help="grade only the mutant with this number (repeatable)")
+    args = p.parse_args()
+    labs = args.lab or list(LABS)
+    for lab in labs:
+        if lab not in LABS:
+            print(f"{PROGRAM}: '{lab}' is not a graded lab (one of: {' '.join(LABS)})", file=sys.stderr)
+            return 2
+    if not (ROOT / LABS[labs[0]][0] / "solution").is_dir():
+        print(f"{PROGRAM}: this copy has no reference solutions (labs/*/solution/): mutants are made of them",
+              file=sys.stderr)
+        return 2
+    work = ROOT / "build" / "mutants"
+    work.mkdir(parents=True, exist_ok=True)
+
+    todo = []
+    equivalents = {}
+    stale = []
+    for lab in labs:
+        folder, file = LABS[lab]
+        text = (ROOT / folder / "solution" / file).read_text()
+        mutants = mutants_of(text)
+        chosen = sample_of(mutants, text, args.sample) if args.sample else list(enumerate(mutants))
+        if args.only:
+            chosen = [(i, m) for i, m in enumerate(mutants) if i in args.only]
+        for index, mutant in chosen:
+            todo.append((lab, folder, file, index, text, mutant))
+        eq = read_equivalent(ROOT / folder / "grader" / "EQUIVALENT")
+        named = {(file, *describe(text, m)[1:]) for m in mutants}
+        for key, why in eq.items():
+            if key[0] == file:
+                equivalents[key] = why
+                if key not in named:
+                    stale.append(key)
+        if args.list:
+            for index, mutant in chosen:
+                number, before, after = describe(text, mutant)
+                print(f"{lab} #{index} {mutant.operator} {file}:{number}\n- {before}\n+ {after}")
+    if args.list:
+        print(f"{len(todo)} mutants")
+        return 0
+
+    # The graders and the solution's objects, built once before the mutants.
+    subprocess.run(["make", "--no-print-directory", "-j2", "all", *[f"{lab}" for lab in labs], "SOLUTION=1"],
+                   cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started = time.monotonic()
+    results = []
+    interactive = sys.stdout.isatty()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [pool.submit(grade, *item[:5], item[5], args.deadline, work) for item in todo]
+        for n, future in enumerate(concurrent.futures.as_completed(futures), 1):
+            r = future.result()
+            results.append(r)
+            v = verdict(r, equivalents)
+            elapsed = time.monotonic() - started
+            line = (f"[{n}/{len(todo)} {elapsed / 60:.1f} min] {r.lab} #{r.index} {r.operator} "
+                    f"{r.file}:{r.line}: {v}{' by ' + r.requirement if r.requirement else ''}")
+            if v == "survived" or not interactive:
+                print(line, flush=True)
+                if v == "survived":
+                    print(f"    - {r.before}\n    + {r.after}", flush=True)
+            else:
+                print("\r" + line[:150].ljust(150), end="", flush=True)
+    if interactive:
+        print()
+    wall = time.monotonic() - started
+    results.sort(key=lambda r: (list(LABS).index(r.lab), r.index))
+    text = report(results, equivalents, stale, wall, args.jobs, args.deadline, args.sample)
+    default = ROOT / "labs" / "MUTANTS.md" if (not args.lab and not args.sample and not args.only) else \
+        work / "MUTANTS.md"
+    out = Path(args.report) if args.report else default
+    out.write_text(text + "\n")
+    table = text[text.find("| lab |"):]
+    print(table[:table.find("\n\n")])
+    survivors = [r for r in results if verdict(r, equivalents) == "survived"]
+    print(f"{PROGRAM}: {len(results)} mutants, {len(survivors)} survived, report in {out}"
+          + (f"; {len(stale)} EQUIVALENT entries name no mutant" if stale else ""))
+    return 1 if survivors or stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
