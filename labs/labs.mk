@@ -63,6 +63,12 @@ $(BUILD)/labs/pristine/%: FORCE
 	@git show HEAD:$* > $@.tmp 2>/dev/null || cp $* $@.tmp
 	@cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
 
+# The student's files are compiled with the standard library's own checks:
+# an index past the end of a vector, a string or a string_view stops the
+# program with a message (then the grader says it crashed, and where to
+# look) instead of reading whatever lies there.
+LAB_STUDENT_FLAGS := -D_GLIBCXX_ASSERTIONS
+
 LAB_GRADER_OBJ  := $(BUILD)/labs/grader/grade_main.o
 LAB_PROCESS_OBJ := $(BUILD)/tests/process/child.o $(BUILD)/tests/process/peer.o
 

@@ -10,7 +10,7 @@ LAB_FILES_lab01 := $(LAB01)/pinger.cpp
 # (your folder, solution/, or the committed starter copied under build/).
 $(LAB_OUT)/01/pinger: $(call lab_src,$(LAB01),pinger.cpp) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
-	$(CXX) $(ALL_CXXFLAGS) $(LDFLAGS) -I. -o $@ $< $(COMMON_OBJ) $(LDLIBS)
+	$(CXX) $(ALL_CXXFLAGS) $(LAB_STUDENT_FLAGS) $(LDFLAGS) -I. -o $@ $< $(COMMON_OBJ) $(LDLIBS)
 
 # The grader is the same for every variant.
 $(BUILD)/labs/01/grader: $(BUILD)/$(LAB01)/grader/test_pinger.o $(LAB_GRADER_OBJ) $(LAB_PROCESS_OBJ) $(COMMON_OBJ)

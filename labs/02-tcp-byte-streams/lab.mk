@@ -16,7 +16,7 @@ LAB02_FLAGS  := -I. -I$(patsubst %/,%,$(dir $(LAB02_HEADER)))
 
 $(LAB_OUT)/02/stream.o: $(call lab_src,$(LAB02),stream.cpp) $(LAB02_HEADER)
 	@mkdir -p $(dir $@)
-	$(CXX) $(ALL_CXXFLAGS) $(LAB02_FLAGS) -c -o $@ $<
+	$(CXX) $(ALL_CXXFLAGS) $(LAB_STUDENT_FLAGS) $(LAB02_FLAGS) -c -o $@ $<
 
 # The grader's own object depends only on the header: one for the committed
 # header (STARTER=1), one for the header in the folder (every other variant).

@@ -13,11 +13,11 @@ LAB_FILES_lab03-poll := $(LAB03)/poll_server.cpp
 
 $(LAB_OUT)/03/server: $(call lab_src,$(LAB03),server.cpp) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
-	$(CXX) $(ALL_CXXFLAGS) $(LDFLAGS) -I. -o $@ $< $(COMMON_OBJ) $(LDLIBS)
+	$(CXX) $(ALL_CXXFLAGS) $(LAB_STUDENT_FLAGS) $(LDFLAGS) -I. -o $@ $< $(COMMON_OBJ) $(LDLIBS)
 
 $(LAB_OUT)/03/poll_server: $(call lab_src,$(LAB03),poll_server.cpp) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
-	$(CXX) $(ALL_CXXFLAGS) $(LDFLAGS) -I. -o $@ $< $(COMMON_OBJ) $(LDLIBS)
+	$(CXX) $(ALL_CXXFLAGS) $(LAB_STUDENT_FLAGS) $(LDFLAGS) -I. -o $@ $< $(COMMON_OBJ) $(LDLIBS)
 
 # The same server built with ThreadSanitizer (-fsanitize=thread), for the
 # requirement that no two threads touch the same memory without care. The
@@ -31,11 +31,11 @@ $(BUILD)/labs/tsan/common/%.o: common/%.cpp
 
 $(LAB_OUT)/03/server-tsan: $(call lab_src,$(LAB03),server.cpp) $(LAB03_TSAN_COMMON)
 	@mkdir -p $(dir $@)
-	$(CXX) $(LAB03_TSAN_FLAGS) -I. -o $@ $< $(LAB03_TSAN_COMMON) $(LDLIBS)
+	$(CXX) $(LAB03_TSAN_FLAGS) $(LAB_STUDENT_FLAGS) -I. -o $@ $< $(LAB03_TSAN_COMMON) $(LDLIBS)
 
 $(LAB_OUT)/03/poll_server-tsan: $(call lab_src,$(LAB03),poll_server.cpp) $(LAB03_TSAN_COMMON)
 	@mkdir -p $(dir $@)
-	$(CXX) $(LAB03_TSAN_FLAGS) -I. -o $@ $< $(LAB03_TSAN_COMMON) $(LDLIBS)
+	$(CXX) $(LAB03_TSAN_FLAGS) $(LAB_STUDENT_FLAGS) -I. -o $@ $< $(LAB03_TSAN_COMMON) $(LDLIBS)
 
 $(BUILD)/$(LAB03)/grader/test_server.o: $(LAB03)/grader/test_server.cpp | doctest
 	@mkdir -p $(dir $@)

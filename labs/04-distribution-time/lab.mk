@@ -18,7 +18,7 @@ include tools/plot/plot.mk
 # implementation's folder, or the committed starter copied under build/.
 $(LAB_OUT)/04/distribution.o: $(call lab_src,$(LAB04),distribution.cpp) $(LAB04)/distribution.hpp $(LAB04)/units.hpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(ALL_CXXFLAGS) -I$(LAB04) -c -o $@ $<
+	$(CXX) $(ALL_CXXFLAGS) $(LAB_STUDENT_FLAGS) -I$(LAB04) -c -o $@ $<
 
 LAB04_GIVEN := $(BUILD)/$(LAB04)/main.o $(BUILD)/$(LAB04)/units.o
 

@@ -68,7 +68,7 @@ LIB_TESTS += $(LAB05_OUT)/bt_tests$(EXE) $(LAB05_OUT)/peer_tests$(EXE)
 # The student's policy.cpp (or the solution's, the starter's, a wrong one's).
 $(LAB_OUT)/05/policy.o: $(call lab_src,$(LAB05),policy.cpp) $(LAB05)/policy.hpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(ALL_CXXFLAGS) -I$(LAB05) -c -o $@ $<
+	$(CXX) $(ALL_CXXFLAGS) $(LAB_STUDENT_FLAGS) -I$(LAB05) -c -o $@ $<
 
 $(LAB_OUT)/05/peer: $(LAB05_OUT)/peer_main.o $(LAB05_PEER_OBJ) $(LAB_OUT)/05/policy.o $(COMMON_OBJ)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

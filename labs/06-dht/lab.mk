@@ -29,7 +29,7 @@ $(LAB06_OBJ)/sha1.o: labs/05-swarm/sha1.cpp
 # The student's file, from wherever this variant takes it; -I finds routing.hpp.
 $(LAB_OUT)/06/routing.o: $(call lab_src,$(LAB06),routing.cpp) $(LAB06)/routing.hpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(ALL_CXXFLAGS) -I$(LAB06) -c -o $@ $<
+	$(CXX) $(ALL_CXXFLAGS) $(LAB_STUDENT_FLAGS) -I$(LAB06) -c -o $@ $<
 
 LAB06_LINK := $(LAB06_LIB_OBJ) $(COMMON_OBJ) $(PLOT_OBJ)
 

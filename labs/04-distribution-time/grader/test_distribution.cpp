@@ -16,6 +16,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "../../../tests/process/child.hpp"
@@ -241,6 +242,26 @@ TEST_CASE("on a tie, the first term of the lecture's formula is named" *
     CHECK_BOUND(p2p_time, in_mb(10, {{10, 10}, {10, 30}}), 100, limit::server_upload);  // F/us = F/dmin
 }
 
+TEST_CASE("rates and sizes that are not whole numbers: nothing is rounded" *
+          doctest::description("tasks 1 to 3: F, the rates and every term are doubles: a size in bits ('12bit' is "
+                               "1.5 bytes) or a rate of 0.25 B/s is not a whole number, and an int, a long or an "
+                               "integer division on the way rounds the answer")) {
+    // F = 1.5 bytes, us = 3 B/s, one peer d = 2.5 B/s: N F/us = 0.5, F/dmin = 0.6.
+    CHECK_BOUND(client_server_time, (swarm{1.5, 3, {{0.5, 2.5}}}), 0.6, limit::slowest_download);
+    // F = 1000, us = 1.5, two peers that upload 0.25 B/s: N F/(us + 0.5) = 1000.
+    CHECK_BOUND(p2p_time, (swarm{1000, 1.5, {{0.25, 1000}, {0.25, 1000}}}), 1000, limit::total_upload);
+    // F = 7.5, us = 2: F/us = 3.75 binds P2P (one peer, d = 100).
+    CHECK_BOUND(p2p_time, (swarm{7.5, 2, {{0, 100}}}), 3.75, limit::server_upload);
+    // The smallest download rate that is more than 0 is a peer like any other.
+    const peer_list slow = read_peers("0 0.5\n1 1\n");
+    INFO("read_peers of '0 0.5\\n1 1\\n' gave the error '" << slow.error << "' and " << slow.peers.size()
+                                                                 << " peer(s)");
+    REQUIRE(slow.error == "");
+    REQUIRE(slow.peers.size() == 2);
+    CHECK(slow.peers[0].download == 0.5);
+    CHECK(slow.peers[1].download == 1);
+}
+
 TEST_CASE("reads a peers file: a peer a line, comments and blank lines skipped" *
           doctest::description("task 3: each line is 'UPLOAD DOWNLOAD', two rates separated by spaces or tabs, "
                                "read with parse_rate; a '#' starts a comment; empty lines are skipped")) {
@@ -272,19 +293,27 @@ TEST_CASE("reads a peers file: a peer a line, comments and blank lines skipped" 
 TEST_CASE("rejects a bad peers file line, naming its number" *
           doctest::description("task 3: a line that is not two rates, or has a negative upload or a download "
                                "that is not more than 0, makes the error 'line N: ...' (N counts from 1, comment "
-                               "and blank lines included)")) {
-    const std::vector<std::pair<std::string, int>> bad = {
-        {"256KiB/s\n", 1},      {"# header\n256KiB/s 5MiB/s\n1MiB/s 2MiB/s 3MiB/s\n", 3},
-        {"1MiB/s fast\n", 1},   {"1MiB/s 5MiB/s\n-1MiB/s 5MiB/s\n", 2},
-        {"1MiB/s 0\n", 1},      {"\n\n1MiB/s -2MiB/s\n", 3},
-        {"1XiB/s 2MiB/s\n", 1},
+                               "and blank lines included), naming the rate at fault")) {
+    // Each bad file, the number of its bad line, and the word the error must name.
+    const std::vector<std::tuple<std::string, int, std::string>> bad = {
+        {"256KiB/s\n", 1, ""},
+        {"# header\n256KiB/s 5MiB/s\n1MiB/s 2MiB/s 3MiB/s\n", 3, ""},
+        {"1MiB/s fast\n", 1, "fast"},
+        {"slow 1MiB/s\n", 1, "slow"},
+        {"1MiB/s 5MiB/s\n-1MiB/s 5MiB/s\n", 2, "-1MiB/s"},
+        {"1MiB/s 0KiB/s\n", 1, "0KiB/s"},
+        {"\n\n1MiB/s -2MiB/s\n", 3, "-2MiB/s"},
+        {"1XiB/s 2MiB/s\n", 1, "1XiB/s"},
     };
-    for (const auto& [text, line] : bad) {
+    for (const auto& [text, line, word] : bad) {
         const peer_list list = read_peers(text);
         const std::string expected = "line " + std::to_string(line) + ": ";
-        if (list.error.rfind(expected, 0) == 0 && list.error.size() > expected.size()) continue;
+        if (list.error.rfind(expected, 0) == 0 && list.error.size() > expected.size() &&
+            list.error.find(word) != std::string::npos)
+            continue;
         FAIL_CHECK("read_peers of '" << proc::printable(text) << "' gave the error '" << list.error << "', expected '"
-                                     << expected << "' and what is wrong");
+                                     << expected << "' and what is wrong"
+                                     << (word.empty() ? "" : ", naming the word at fault, '" + word + "'"));
         break;
     }
 }
