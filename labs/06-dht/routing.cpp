@@ -35,13 +35,11 @@ id successor_of(id key, const std::vector<id>& peers) {
 // ---------------------------------------------------------------- tasks 2 and 4
 
 step next_step(const table& t, id key) {
-    // TODO (task 2): if the key lies after this peer, up to its successor
-    // (in_range), the successor holds it: return {true, t.successor}.
-    // Else pass the query on to the successor: return {false, t.successor}.
+    // TODO (task 2): does the successor hold the key, or where does the
+    // query go next? (The handout's task 2 says what a step must be.)
     //
-    // TODO (task 4): when t.shortcuts is not empty, pass the query on to the
-    // shortcut closest to the key that does not reach it: strictly between
-    // t.self and the key. The successor when no shortcut is closer.
+    // TODO (task 4): with shortcuts (t.shortcuts), fewer steps: see the
+    // handout's task 4.
     (void)key;
     return {true, t.successor};
 }

@@ -24,7 +24,7 @@ using id = std::uint32_t;
 // Whether `key` lies on the circle after `from`, up to and including `to`,
 // going clockwise: the keys peer `to` is responsible for when peer `from` is
 // the one before it. When from == to, that is the whole circle (a ring of one).
-//   in_range(48, 53, 60) and in_range(60, 61, 1) are true; in_range(60, 1, 12) is false.
+//   in_range(48, 53, 60), in_range(60, 61, 1) and in_range(60, 1, 12) are true; in_range(12, 1, 60) is false.
 bool in_range(id from, id key, id to);
 
 // The peer that stores `key`: the closest peer at or after the key, going
