@@ -99,9 +99,10 @@ TEST_CASE("picker: nothing when the neighbour has nothing we want" *
 }
 
 TEST_CASE("picker: ties between equally rare pieces are broken at random" *
-          doctest::description("task 1: among the pieces with the smallest count, pick one with `random` "
-                               "(e.g. std::uniform_int_distribution), so that peers that see the same swarm "
-                               "do not all fetch the same piece")) {
+          doctest::description("task 1: among the pieces with the smallest count, pick one with `random`, the "
+                               "generator given (e.g. std::uniform_int_distribution over it), so that peers that "
+                               "see the same swarm do not all fetch the same piece, and the same seed gives the "
+                               "same piece")) {
     // pieces 1, 3 and 5 are each held by one neighbour (this one); the others by two or more
     const std::vector<std::string> others{"10101011", "10100001"};
     std::map<std::size_t, int> times;
@@ -117,6 +118,16 @@ TEST_CASE("picker: ties between equally rare pieces are broken at random" *
     CHECK(times[1] >= 50);
     CHECK(times[3] >= 50);
     CHECK(times[5] >= 50);
+    // The choice comes from `random`: a generator of your own (rand(), a
+    // static std::mt19937) also spreads the choices, but then the same seed
+    // does not give the same piece, and a swarm cannot be replayed.
+    for (unsigned seed = 1; seed <= 50; ++seed) {
+        const std::optional<std::size_t> first = pick("00000000", "11111111", others, seed);
+        const std::optional<std::size_t> again = pick("00000000", "11111111", others, seed);
+        INFO("two calls with generators made from the same seed (" << seed << ") gave " << text_of(first) << " and "
+             << text_of(again) << ": the tie must be broken with `random`, the generator given, not one of your own");
+        REQUIRE(first == again);
+    }
 }
 
 // ------------------------------------------------------------------ task 2: the choker
@@ -205,8 +216,8 @@ TEST_CASE("choker: only interested neighbours are unchoked" *
 }
 
 TEST_CASE("choker: the optimistic unchoke is chosen at random" *
-          doctest::description("task 2: pick the optimistic unchoke with `random` among the interested "
-                               "neighbours outside the top 4")) {
+          doctest::description("task 2: pick the optimistic unchoke with `random`, the generator given, among "
+                               "the interested neighbours outside the top 4 (the same seed gives the same choice)")) {
     std::map<int, int> times;
     std::string not_one;  // a call that unchoked none, or several, of 5-8
     for (unsigned seed = 1; seed <= 200; ++seed) {
@@ -225,6 +236,23 @@ TEST_CASE("choker: the optimistic unchoke is chosen at random" *
          << " expected exactly one of them each time, and each of 5, 6, 7 and 8 at least 20 times" << not_one);
     CHECK(not_one.empty());
     for (int id : {5, 6, 7, 8}) CHECK(times[id] >= 20);
+    // Every random choice comes from `random`: the same seed gives the same
+    // unchoked neighbours, also when all rates are equal (everyone at 0 at
+    // the start, when the order among equals is a random choice too).
+    std::vector<bt::neighbour> equal;
+    for (int id = 1; id <= 9; ++id) equal.push_back(n(id, true, 0));
+    for (unsigned seed = 1; seed <= 50; ++seed) {
+        for (const std::vector<bt::neighbour>& all : {eight(), equal}) {
+            bt::choker_memory first_memory, again_memory;
+            std::mt19937 first_random(seed), again_random(seed);
+            const std::vector<int> first = bt::choose_unchoked(all, false, 0, first_memory, first_random);
+            const std::vector<int> again = bt::choose_unchoked(all, false, 0, again_memory, again_random);
+            INFO("two first calls with generators made from the same seed (" << seed << "), "
+                 << describe(all, false, 0) << " gave " << text_of(first) << " and " << text_of(again)
+                 << ": every random choice must come from `random`, the generator given, not one of your own");
+            REQUIRE(as_set(first) == as_set(again));
+        }
+    }
 }
 
 TEST_CASE("choker: the optimistic unchoke changes every 30 s, not sooner" *
