@@ -32,12 +32,19 @@ and judged equivalent, and lists every survivor. --sample N grades a fixed
 sample of N mutants per file (the same N every time): CI's quick form.
 The exit status is 1 when a mutant survives that is not listed as
 equivalent, or an EQUIVALENT entry names no mutant (the solution changed).
+
+A whole run of every lab writes labs/MUTANTS.md; a run of some labs writes
+build/mutants/MUTANTS.md and keeps each lab's results, and --combine (make
+labs-mutants MUTANTS_ARGS=--combine) writes labs/MUTANTS.md from the last
+whole run of each lab, refusing a lab whose solution or grader changed
+since.
 """
 
 import argparse
 import collections
 import concurrent.futures
 import hashlib
+import json
 import os
 import platform
 import re
@@ -136,7 +143,8 @@ Mutant = collections.namedtuple("Mutant", "operator start end replacement")
 RELATIONAL = {"<": ["<=", ">"], "<=": ["<", ">="], ">": [">=", "<"], ">=": [">", "<="], "==": ["!="], "!=": ["=="]}
 ARITHMETIC = {"+": ["-"], "-": ["+"], "*": ["/"], "/": ["*"], "%": ["*"]}
 COMPOUND = {"+=": ["-="], "-=": ["+="], "*=": ["/="], "/=": ["*="]}
-OWN_GENERATOR = "([]() -> std::mt19937& { static std::mt19937 own(12345); return own; }())"
+# (It names `random` too, as a student silencing the unused-parameter warning would.)
+OWN_GENERATOR = "([&]() -> std::mt19937& { static_cast<void>(random); static std::mt19937 own(12345); return own; }())"
 
 
 def regex_sites(text, mask, pattern, group, make):
@@ -207,7 +215,7 @@ def mutants_of(text):
                     lambda m: [("arguments swapped", ", ".join(reversed(m.group(1).split(", "))))]))
     # The random choices: the generator given, replaced by one of the student's own.
     add(regex_sites(text, mask, r"\w\((random)\)|, (random)\)", 0,
-                    lambda m: [("own generator", m.group(0).replace("random", OWN_GENERATOR))]))
+                    lambda m: [("own generator", m.group(0).replace("(random)", "(" + OWN_GENERATOR + ")").replace(", random)", ", " + OWN_GENERATOR + ")"))]))
     # Conditions negated.
     for m in re.finditer(r"\b(if|while) \(", text):
         opening = m.end() - 1
@@ -267,10 +275,14 @@ def read_equivalent(path):
 
 # ---------------------------------------------------------------- grading one
 
+def build_args(build):
+    return [] if build == "build" else [f"BUILD={build}", f"BIN={build}/bin"]
+
+
 Result = collections.namedtuple("Result", "lab file index operator line before after verdict requirement seconds")
 
 
-def grade(lab, folder, file, index, text, mutant, deadline, work):
+def grade(lab, folder, file, index, text, mutant, deadline, work, build):
     number, before, after = describe(text, mutant)
     name = f"mutant-{lab}-{index:04d}"
     case = work / name
@@ -282,7 +294,7 @@ def grade(lab, folder, file, index, text, mutant, deadline, work):
     env.pop("GRADE_ONLY", None)
     started = time.monotonic()
     try:
-        done = subprocess.run(["make", "--no-print-directory", lab, f"WRONG={case}"], cwd=ROOT, env=env,
+        done = subprocess.run(["make", "--no-print-directory", lab, f"WRONG={case}", *build_args(build)], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
                               timeout=deadline * 20 + 300, start_new_session=True)
         log, status = done.stdout, done.returncode
@@ -290,7 +302,7 @@ def grade(lab, folder, file, index, text, mutant, deadline, work):
         log, status = (e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or ""), None
     seconds = time.monotonic() - started
     (work / f"{name}.log").write_text(f"{file}:{number}\n- {before}\n+ {after}\n\n{log}")
-    shutil.rmtree(ROOT / "build" / "labs" / f"wrong-{name}", ignore_errors=True)
+    shutil.rmtree(ROOT / build / "labs" / f"wrong-{name}", ignore_errors=True)
     shutil.rmtree(case, ignore_errors=True)
     failed = re.findall(r"^FAIL  (.*)$", log, re.M)
     if status is None:
@@ -323,7 +335,9 @@ def percent(part, whole):
     return f"{100.0 * part / whole:.1f}%" if whole else "-"
 
 
-def report(results, equivalents, stale, wall, jobs, deadline, sampled):
+def report(runs, equivalents, stale):
+    """The report of `runs`: {lab: (run, results)}, a run being what
+    saved_run() keeps (when, wall time, jobs, deadline, sample)."""
     lines = ["# Mutation testing of the labs' graders", ""]
     lines += [
         "Written by `make labs-mutants` (`labs/grader/instructor/mutants.py`). Each mutant is the reference",
@@ -333,28 +347,31 @@ def report(results, equivalents, stale, wall, jobs, deadline, sampled):
         "behaviour can tell it from the solution; those are listed with the reason in the lab's",
         "`grader/EQUIVALENT` and counted as *equivalent*. *Killed* counts the mutants a requirement",
         "failed, *timed out* those stopped after the requirement's deadline (killed too: the grader ends",
-        "with a score). The score is killed / (made - equivalent), mutants that do not compile left out.",
+        "with a score). The score is (killed + timed out) / (made - did not compile - equivalent).",
         "",
-        f"Run: {time.strftime('%Y-%m-%d')}, {platform.node() and 'this machine'}: {os.cpu_count()} cores, "
-        f"{platform.machine()}, `--jobs {jobs} --deadline {deadline}`"
-        + (f", a sample of {sampled} mutants per file" if sampled else ", every mutant") +
-        f"; wall time {wall / 60:.1f} min.",
+        f"Machine: {os.cpu_count()} cores, {platform.machine()}, {platform.system()}. Each lab's row gives the",
+        "run it comes from: its date, `--jobs` and `--deadline`, and its wall time.",
         "",
-        "| lab | file | made | did not compile | killed | timed out | equivalent | survived | killed of non-equivalent |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+        "| lab | file | made | did not compile | killed | timed out | equivalent | survived "
+        "| killed of non-equivalent | run | wall time |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|--:|",
     ]
-    by_lab = collections.OrderedDict()
-    for r in results:
-        by_lab.setdefault(r.lab, []).append(r)
-    for lab, rs in by_lab.items():
+    total_wall = 0.0
+    walls = {}
+    for lab, (run, rs) in runs.items():
         count = collections.Counter(verdict(r, equivalents) for r in rs)
         compiled = len(rs) - count["did not compile"]
         non_equivalent = compiled - count["equivalent"]
+        sample = f", a sample of {run['sample']}" if run["sample"] else ""
         lines.append(f"| {lab} | {rs[0].file} | {len(rs)} | {count['did not compile']} | {count['killed']} | "
                      f"{count['timed out']} | {count['equivalent']} | {count['survived']} | "
-                     f"{percent(count['killed'] + count['timed out'], non_equivalent)} |")
-    lines.append("")
-    for lab, rs in by_lab.items():
+                     f"{percent(count['killed'] + count['timed out'], non_equivalent)} | "
+                     f"{run['date']}, --jobs {run['jobs']} --deadline {run['deadline']}{sample} | "
+                     f"{run['wall'] / 60:.1f} min |")
+        walls[run["date"] + str(run["wall"])] = run["wall"]
+    total_wall = sum(walls.values())
+    lines += ["", f"Wall time of every lab's mutants: {total_wall / 60:.1f} min.", ""]
+    for lab, (run, rs) in runs.items():
         lines += [f"## {lab}: {rs[0].file}", ""]
         killers = collections.Counter(r.requirement for r in rs if verdict(r, equivalents) in ("killed", "timed out"))
         lines += ["| requirement | mutants it killed first |", "|---|--:|"]
@@ -385,6 +402,19 @@ def report(results, equivalents, stale, wall, jobs, deadline, sampled):
     return "\n".join(lines)
 
 
+def fingerprint(lab):
+    """What a lab's mutants depend on: its solution file, its grader, the graders' main."""
+    folder, file = LABS[lab]
+    digest = hashlib.sha1()
+    paths = [ROOT / folder / "solution" / file, ROOT / "labs" / "grader" / "grade_main.cpp",
+             ROOT / folder / "grader" / "EQUIVALENT"]
+    paths += sorted((ROOT / folder / "grader").glob("*.[ch]pp"))
+    for path in paths:
+        if path.exists():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def verdict(result, equivalents):
     if result.verdict == "survived" and (result.file, result.before, result.after) in equivalents:
         return "equivalent"
@@ -399,10 +429,13 @@ def main():
     p.add_argument("--sample", type=int, default=0, help="grade only a fixed sample of N mutants per file")
     p.add_argument("--jobs", type=int, default=2, help="mutants graded at once (default 2)")
     p.add_argument("--deadline", type=int, default=30, help="seconds one requirement may take (default 30)")
-    p.add_argument("--report", help="write the report here (default: labs/MUTANTS.md for a full run of every "
-                                    "lab, else build/mutants/MUTANTS.md)")
+    p.add_argument("--report", help="write the report here (default: labs/MUTANTS.md for a whole run of every "
+                                    "lab or --combine, else build/mutants/MUTANTS.md)")
     p.add_argument("--list", action="store_true", help="only list the mutants")
+    p.add_argument("--build", default="build", help="the build folder (default build; its bin/ beside it)")
     p.add_argument("--only", type=int, action="append", help="grade only the mutant with this number (repeatable)")
+    p.add_argument("--combine", action="store_true",
+                   help="grade nothing: write labs/MUTANTS.md from the last whole run of each lab")
     args = p.parse_args()
     labs = args.lab or list(LABS)
     for lab in labs:
@@ -413,7 +446,7 @@ def main():
         print(f"{PROGRAM}: this copy has no reference solutions (labs/*/solution/): mutants are made of them",
               file=sys.stderr)
         return 2
-    work = ROOT / "build" / "mutants"
+    work = ROOT / args.build / "mutants"
     work.mkdir(parents=True, exist_ok=True)
 
     todo = []
@@ -442,15 +475,23 @@ def main():
     if args.list:
         print(f"{len(todo)} mutants")
         return 0
+    if args.combine:
+        return combine(work, equivalents, stale, Path(args.report) if args.report else ROOT / "labs" / "MUTANTS.md")
 
-    # The graders and the solution's objects, built once before the mutants.
-    subprocess.run(["make", "--no-print-directory", "-j2", "all", *[f"{lab}" for lab in labs], "SOLUTION=1"],
-                   cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # The graders and the solution's objects, built once before the mutants;
+    # and the solution must pass, or every mutant would be "killed".
+    for lab in labs:
+        done = subprocess.run(["make", "--no-print-directory", "-j2", lab, "SOLUTION=1", *build_args(args.build)],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+        if done.returncode != 0:
+            print(done.stdout[-3000:])
+            print(f"{PROGRAM}: {lab} fails on its reference solution: fix that first", file=sys.stderr)
+            return 1
     started = time.monotonic()
     results = []
     interactive = sys.stdout.isatty()
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(grade, *item[:5], item[5], args.deadline, work) for item in todo]
+        futures = [pool.submit(grade, *item[:5], item[5], args.deadline, work, args.build) for item in todo]
         for n, future in enumerate(concurrent.futures.as_completed(futures), 1):
             r = future.result()
             results.append(r)
@@ -468,18 +509,52 @@ def main():
         print()
     wall = time.monotonic() - started
     results.sort(key=lambda r: (list(LABS).index(r.lab), r.index))
-    text = report(results, equivalents, stale, wall, args.jobs, args.deadline, args.sample)
-    default = ROOT / "labs" / "MUTANTS.md" if (not args.lab and not args.sample and not args.only) else \
-        work / "MUTANTS.md"
-    out = Path(args.report) if args.report else default
+    run = {"date": time.strftime("%Y-%m-%d"), "wall": wall, "jobs": args.jobs, "deadline": args.deadline,
+           "sample": args.sample}
+    runs = collections.OrderedDict()
+    for lab in labs:
+        runs[lab] = (run, [r for r in results if r.lab == lab])
+    # A whole lab's mutants are kept, so that labs/MUTANTS.md can be made of
+    # the last whole run of each lab (--combine).
+    if not args.sample and not args.only:
+        saved = work / "results"
+        saved.mkdir(exist_ok=True)
+        for lab, (_, rs) in runs.items():
+            keep = dict(run, wall=wall if len(labs) == 1 else sum(r.seconds for r in rs) / max(1, args.jobs),
+                        fingerprint=fingerprint(lab), results=[r._asdict() for r in rs])
+            (saved / f"{lab}.json").write_text(json.dumps(keep))
+    whole = not args.lab and not args.sample and not args.only
+    default = ROOT / "labs" / "MUTANTS.md" if whole else work / "MUTANTS.md"
+    return finish(runs, equivalents, stale, Path(args.report) if args.report else default)
+
+
+def finish(runs, equivalents, stale, out):
+    text = report(runs, equivalents, stale)
     out.write_text(text + "\n")
     table = text[text.find("| lab |"):]
     print(table[:table.find("\n\n")])
+    results = [r for _, rs in runs.values() for r in rs]
     survivors = [r for r in results if verdict(r, equivalents) == "survived"]
     print(f"{PROGRAM}: {len(results)} mutants, {len(survivors)} survived, report in {out}"
           + (f"; {len(stale)} EQUIVALENT entries name no mutant" if stale else ""))
     return 1 if survivors or stale else 0
 
+
+def combine(work, equivalents, stale, out):
+    """labs/MUTANTS.md from the last whole run of every lab, each still
+    matching its solution and grader."""
+    runs = collections.OrderedDict()
+    for lab in LABS:
+        path = work / "results" / f"{lab}.json"
+        if not path.exists():
+            print(f"{PROGRAM}: no whole run of {lab} yet: make {lab}-mutants", file=sys.stderr)
+            return 1
+        kept = json.loads(path.read_text())
+        if kept["fingerprint"] != fingerprint(lab):
+            print(f"{PROGRAM}: {lab}'s solution or grader changed since its run: make {lab}-mutants", file=sys.stderr)
+            return 1
+        runs[lab] = (kept, [Result(**r) for r in kept["results"]])
+    return finish(runs, equivalents, stale, out)
 
 if __name__ == "__main__":
     sys.exit(main())
