@@ -462,3 +462,51 @@ TEST_CASE("joining: a closer predecessor is believed (notify), a newcomer after 
         CHECK(first.now.successor == std::optional<id>(3));
     }
 }
+
+TEST_CASE("churn in rings of two and three: one peer in two roles, and a peer never asks itself" *
+          doctest::description("task 5: check each role on its own (the successor, the second, the predecessor "
+                               "may be the same peer, and a silent peer loses every role it had); never ask "
+                               "yourself (a ring of one has nobody to ask); a notify from yourself, or a reply "
+                               "naming a peer outside (you, successor), changes nothing")) {
+    // A ring of two, 4 and 9: to 4, peer 9 is successor and predecessor, and
+    // 4 itself comes after 9. 9 goes silent: 4 is alone, its own successor.
+    const neighbours two{4, 9, 4, 9};
+    const repair left_alone = on_silent(two, 9);
+    {
+        INFO("on_silent(" << show(two) << ", 9) gave " << show(left_alone)
+                          << "; expected successor 4 (itself), second and predecessor unknown, nobody to ask");
+        CHECK(same(left_alone.now, neighbours{4, 4, std::nullopt, std::nullopt}));
+        CHECK_FALSE(left_alone.ask.has_value());
+    }
+    // A ring of three, 4, 7 and 9: to 4, peer 9 is both second and predecessor.
+    const neighbours three{4, 7, 9, 9};
+    const repair both = on_silent(three, 9);
+    {
+        INFO("on_silent(" << show(three) << ", 9) gave " << show(both)
+                          << "; expected second and predecessor unknown, ask 7");
+        CHECK(same(both.now, neighbours{4, 7, std::nullopt, std::nullopt}));
+        CHECK(both.ask == std::optional<id>(7));
+    }
+    // The second goes silent when the successor is this peer itself, or unknown.
+    for (const neighbours& n : {neighbours{5, 5, 9, std::nullopt}, neighbours{5, std::nullopt, 9, std::nullopt}}) {
+        const repair r = on_silent(n, 9);
+        INFO("on_silent(" << show(n) << ", 9) gave " << show(r) << "; expected second unknown, nobody to ask");
+        CHECK(same(r.now, neighbours{5, n.successor, std::nullopt, std::nullopt}));
+        CHECK_FALSE(r.ask.has_value());
+    }
+    const neighbours eight{8, 10, 12, 5};
+    for (id from : {8u, 10u, 12u}) {
+        INFO("on_notify(" << show(eight) << ", " << from << ") gave " << show(on_notify(eight, from))
+                          << "; expected no change (" << from << " is not between the predecessor 5 and 8)");
+        CHECK(same(on_notify(eight, from), eight));
+    }
+    const neighbours five{5, 8, 10, 4};
+    for (id outside : {12u, 3u, 8u}) {
+        const repair r = on_successor_reply(five, 8, 10, outside);
+        INFO("on_successor_reply(" << show(five) << ", from 8, its successor 10, its predecessor " << outside
+                                   << ") gave " << show(r) << "; expected no change (" << outside
+                                   << " is not strictly between 5 and 8), nobody to ask");
+        CHECK(same(r.now, five));
+        CHECK_FALSE(r.ask.has_value());
+    }
+}
