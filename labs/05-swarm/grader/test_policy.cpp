@@ -280,6 +280,23 @@ TEST_CASE("choker: the optimistic unchoke changes every 30 s, not sooner" *
             if (call % 3 == 0 && call > 0) CHECK(optimistic[call] != optimistic[call - 1]);  // t = 30, 60, 90
         }
     }
+    // Only one interested neighbour outside the top 4: after 30 s there is
+    // no other to turn to, and it stays unchoked.
+    const std::vector<bt::neighbour> five{n(1, true, 400), n(2, true, 300), n(3, true, 200), n(4, true, 100),
+                                          n(5, true, 4)};
+    bt::choker_memory memory;
+    std::mt19937 random(1);
+    std::string story;
+    bool always_five = true;
+    for (int now = 0; now <= 90; now += 30) {
+        const std::vector<int> got = bt::choose_unchoked(five, false, now, memory, random);
+        story += " t=" + std::to_string(now) + ": " + text_of(got);
+        always_five = always_five && as_set(got) == std::set<int>{1, 2, 3, 4, 5};
+    }
+    INFO("every 30 s with " << describe(five, false, -1) << " gave" << story
+         << "; expected {1, 2, 3, 4, 5} each time: 5 is the only one outside the top 4, so it stays the optimistic "
+            "unchoke when its 30 s are up");
+    CHECK(always_five);
 }
 
 TEST_CASE("choker: a new optimistic unchoke when the last one leaves" *
