@@ -329,6 +329,23 @@ TEST_CASE("choker: a new optimistic unchoke when the last one leaves" *
         for (int id : ids) others += id > 4 && id != first;
         CHECK(others == 1);
     }
+    // Nobody left to turn to: the one that left is not unchoked all the same.
+    for (const bool leaves : {true, false}) {
+        std::vector<bt::neighbour> five{n(1, true, 400), n(2, true, 300), n(3, true, 200), n(4, true, 100),
+                                        n(5, true, 4)};
+        bt::choker_memory memory;
+        std::mt19937 random(1);
+        const std::vector<int> before = bt::choose_unchoked(five, false, 0, memory, random);
+        if (leaves)
+            five.pop_back();
+        else
+            five.back().interested = false;
+        const std::vector<int> got = bt::choose_unchoked(five, false, 10, memory, random);
+        INFO("at t=0 " << text_of(before) << " were unchoked; at t=10 neighbour 5 "
+             << (leaves ? "has left" : "is no longer interested") << ", and " << describe(five, false, 10)
+             << " gave " << text_of(got) << "; expected {1, 2, 3, 4}: there is no other to unchoke optimistically");
+        CHECK(as_set(got) == std::set<int>{1, 2, 3, 4});
+    }
 }
 
 TEST_CASE("choker: a seed ranks by how fast it uploads" *
