@@ -43,6 +43,22 @@
 #include <string>
 #include <vector>
 
+#include "shared_work.hpp"
+
+namespace grading {
+
+std::vector<void (*)()>& shared_work() {
+    static std::vector<void (*)()> work;
+    return work;
+}
+
+bool before_requirements(void (*work)()) {
+    shared_work().push_back(work);
+    return true;
+}
+
+}  // namespace grading
+
 namespace {
 
 // What one requirement's process tells the grader: a line "pass" or "fail",
@@ -302,8 +318,26 @@ bool grade(const doctest::TestCaseData& requirement) {
 
 REGISTER_REPORTER("grade", 1, grade_reporter);
 
+// The work that requirements share (shared_work.hpp), done once here. A
+// check that fails in it, outside any requirement, throws: the work stops,
+// and each requirement that needs it tries again in its own process.
+void do_shared_work() {
+    if (grading::shared_work().empty() || requirements.empty()) return;
+    doctest::Context context;
+    context.setOption("no-version", true);
+    context.setAsDefaultForAssertsOutOfTestCases();
+    context.setAssertHandler([](const doctest::AssertData&) {});
+    for (void (*work)() : grading::shared_work()) {
+        try {
+            work();
+        } catch (...) {
+        }
+    }
+}
+
 int main(int argc, char** argv) {
     list_requirements(argc, argv);
+    do_shared_work();
     for (int s : {SIGINT, SIGTERM, SIGHUP}) std::signal(s, stop_running_group);
     const bool stop_at_first_fail = std::getenv("GRADE_FIRST_FAIL") != nullptr;
     int passed = 0;
