@@ -7,7 +7,8 @@
             [--jobs J] [--deadline S] [--report FILE] [--list] [--keep]
 
 A mutant is the reference solution of a lab's student file with one small
-change of the kind a careless student makes: a `<` for a `<=`, `&&` for
+change, on a line the student writes (one the starter does not have: the
+given code is the same for everyone), of the kind a careless student makes: a `<` for a `<=`, `&&` for
 `||`, a condition negated, a constant off by one, a statement or a `break`
 left out, two arguments swapped, `else if` written `if`, `std::min` for
 `std::max`, integer arithmetic where the solution uses `double`, a random
@@ -43,6 +44,7 @@ since.
 import argparse
 import collections
 import concurrent.futures
+import difflib
 import hashlib
 import json
 import os
@@ -177,7 +179,28 @@ def statement_lines(text, mask):
         offset += len(line) + 1
 
 
-def mutants_of(text):
+def student_lines(text, starter):
+    """The numbers (from 1) of the lines of the solution `text` that the
+    student writes: those the starter does not have. The rest is given code,
+    the same for every student, and not mutated."""
+    ours = [" ".join(line.split()) for line in text.split("\n")]
+    theirs = [" ".join(line.split()) for line in starter.split("\n")]
+    given = set()
+    for block in difflib.SequenceMatcher(None, ours, theirs, autojunk=False).get_matching_blocks():
+        given.update(range(block.a + 1, block.a + block.size + 1))
+    return {n for n in range(1, len(ours) + 1) if n not in given and ours[n - 1]}
+
+
+def mutants_of(text, starter=None):
+    """The mutants of `text`; with `starter`, only those on the student's lines."""
+    found = all_mutants_of(text)
+    if starter is None:
+        return found
+    lines = student_lines(text, starter)
+    return [m for m in found if text.count("\n", 0, m.start) + 1 in lines]
+
+
+def all_mutants_of(text):
     mask = code_mask(text)
     found = []
     add = found.extend
@@ -235,6 +258,12 @@ def mutants_of(text):
             seen.add(changed)
             unique.append(mutant)
     return unique
+
+
+def starter_of(folder, file):
+    """The starter as committed (the working copy may hold a student's work)."""
+    shown = subprocess.run(["git", "show", f"HEAD:{folder}/{file}"], cwd=ROOT, capture_output=True, text=True)
+    return shown.stdout if shown.returncode == 0 else (ROOT / folder / file).read_text()
 
 
 # ---------------------------------------------------------------- naming a mutant
@@ -341,7 +370,9 @@ def report(runs, equivalents, stale):
     lines = ["# Mutation testing of the labs' graders", ""]
     lines += [
         "Written by `make labs-mutants` (`labs/grader/instructor/mutants.py`). Each mutant is the reference",
-        "solution of a lab's student file with one small change of the kind a careless student makes; it",
+        "solution of a lab's student file with one small change of the kind a careless student makes, on",
+        "a line the student writes (one the starter does not have: the given code around it is the same",
+        "for every student, and is not mutated); it",
         "is compiled and graded by the lab's grader, which stops at the first requirement that fails. A",
         "mutant that passes every requirement has *survived*: a mistake the grader misses, unless no",
         "behaviour can tell it from the solution; those are listed with the reason in the lab's",
@@ -412,6 +443,10 @@ def fingerprint(lab):
     for path in paths:
         if path.exists():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    # ... and the mutants themselves (the starter, the operators).
+    text = (ROOT / folder / "solution" / file).read_text()
+    for mutant in mutants_of(text, starter_of(folder, file)):
+        digest.update(("\0".join(describe(text, mutant)[1:]) + mutant.operator).encode())
     return digest.hexdigest()
 
 
@@ -455,7 +490,7 @@ def main():
     for lab in labs:
         folder, file = LABS[lab]
         text = (ROOT / folder / "solution" / file).read_text()
-        mutants = mutants_of(text)
+        mutants = mutants_of(text, starter_of(folder, file))
         chosen = sample_of(mutants, text, args.sample) if args.sample else list(enumerate(mutants))
         if args.only:
             chosen = [(i, m) for i, m in enumerate(mutants) if i in args.only]
