@@ -108,7 +108,7 @@ int main(int argc, char* argv[]) {
                 continue;
             }
             auto [connectionSocket, addr] = std::move(accepted.value());
-            cli::log("connected ", addr, " (", clients.size() + 1, " clients)");
+            cli::log("connected ", addr);
             watched.push_back({connectionSocket.handle(), POLLIN, 0});
             clients.push_back(client{std::move(connectionSocket), addr.to_string(), {}});
         }
