@@ -456,6 +456,7 @@ TEST_CASE("a bad command line exits with status 2 and a message" *
                                                        {"127.0.0.1"},
                                                        {"127.0.0.1", "abc"},
                                                        {"127.0.0.1", "70000"},
+                                                       {"127.0.0.1", "65536"},
                                                        {"127.0.0.1", "0"},
                                                        {"127.0.0.1", "12x"},
                                                        {"127.0.0.1", "12000", "extra"}};
@@ -486,6 +487,35 @@ TEST_CASE("a bad command line exits with status 2 and a message" *
             FAIL_CHECK("'" << c.command() << "': " << problem << "\n      it ended with " << end->describe()
                            << ", stdout '" << proc::printable(out) << "', stderr '" << proc::printable(err) << "'");
             break;  // one example is enough
+        }
+    }
+}
+
+TEST_CASE("takes every port from 1 to 65535, a host name, and an IPv6 address" *
+          doctest::description("task 1: 1 and 65535 are ports like any other (only 0 and what is past 65535 are "
+                               "not); HOST is whatever net::resolve takes: 'localhost' and '::1' reach the server "
+                               "as '127.0.0.1' does")) {
+    // The smallest and the largest port: nobody answers there, so the pinger
+    // waits; a pinger that refused the port has ended with status 2.
+    for (const char* port : {"1", "65535"}) {
+        proc::child c({pinger_path(), "127.0.0.1", port});
+        const std::optional<proc::ending> end = c.wait_for(1500ms);
+        if (end && end->code == 2) {
+            FAIL_CHECK("'" << c.command() << "' ended with exit status 2, stderr '" << proc::printable(c.error_text())
+                           << "': " << port << " is a port from 1 to 65535");
+            return;
+        }
+    }
+    // A name, and IPv6: ten replies from the same udp_server.
+    proc::server server = proc::start_server("udp_server", {"-q", "--loss", "0"});
+    for (const char* host : {"localhost", "::1"}) {
+        const proc::outcome run = proc::run({pinger_path(), host, std::to_string(server.port)});
+        int replies = 0;
+        for (const std::string& line : proc::split_lines(run.out)) replies += line.rfind("Reply from ", 0) == 0;
+        if (run.end.code != 0 || replies != ping_count) {
+            FAIL_CHECK("'pinger " << host << " " << server.port << "' against udp_server (no loss) gave " << replies
+                                  << " reply line(s), expected " << ping_count << "\n      " << run.describe());
+            return;
         }
     }
 }

@@ -394,7 +394,7 @@ void check_in_child(const std::function<std::string()>& scenario, const std::str
     if (timed_out) {
         FAIL_CHECK("still not done after " << std::chrono::seconds(time_limit).count() << " s: " << when_stuck);
     } else if (WIFSIGNALED(status)) {
-        FAIL_CHECK("your code crashed: " << strsignal(WTERMSIG(status))
+        FAIL_CHECK("your code crashed: " << std::string(strsignal(WTERMSIG(status)))
                                          << " (run the grader under gdb, or with -fsanitize=address, to see where)");
     } else if (report.compare(0, finished.size(), finished) != 0) {
         FAIL_CHECK("the process ended early (exit status " << WEXITSTATUS(status) << "): does your code call exit()?");

@@ -319,7 +319,7 @@ TEST_CASE("choker: a new optimistic unchoke when the last one leaves" *
                 if (x.id == first) x.interested = false;
         const std::vector<int> got = bt::choose_unchoked(all, false, 10, memory, random);
         INFO("at t=0 the optimistic unchoke was " << first << "; at t=10 it "
-             << (leaves ? "has left" : "is no longer interested") << ", and " << describe(all, false, 10) << " gave "
+             << std::string(leaves ? "has left" : "is no longer interested") << ", and " << describe(all, false, 10) << " gave "
              << text_of(got) << "; expected 1-4 and another of 5-8, not " << first);
         const std::set<int> ids = as_set(got);
         CHECK(got.size() == 5);
@@ -342,7 +342,7 @@ TEST_CASE("choker: a new optimistic unchoke when the last one leaves" *
             five.back().interested = false;
         const std::vector<int> got = bt::choose_unchoked(five, false, 10, memory, random);
         INFO("at t=0 " << text_of(before) << " were unchoked; at t=10 neighbour 5 "
-             << (leaves ? "has left" : "is no longer interested") << ", and " << describe(five, false, 10)
+             << std::string(leaves ? "has left" : "is no longer interested") << ", and " << describe(five, false, 10)
              << " gave " << text_of(got) << "; expected {1, 2, 3, 4}: there is no other to unchoke optimistically");
         CHECK(as_set(got) == std::set<int>{1, 2, 3, 4});
     }
