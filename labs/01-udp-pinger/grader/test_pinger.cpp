@@ -45,6 +45,7 @@ using steady = std::chrono::steady_clock;
 constexpr int ping_count = 10;
 const std::vector<std::uint64_t> loss_seeds = {7, 10, 5, 57};
 constexpr std::uint64_t one_reply_seed = 4;  // --loss 0.9 --seed 4 answers ping 7 only
+constexpr std::uint64_t two_replies_seed = 1;  // --loss 0.8 --seed 1 answers pings 3 and 7 only
 
 // The student's pinger: $LAB_BIN/pinger (make sets LAB_BIN for each variant).
 std::string pinger_path() {
@@ -304,6 +305,7 @@ struct all_runs {
     run clean;                // udp_server --loss 0
     std::vector<run> seeded;  // udp_server --loss 0.3 --seed S
     run one_reply;            // udp_server --loss 0.9 --seed S: exactly one ping is answered
+    run two_replies;          // udp_server --loss 0.8 --seed S: exactly two are (one jitter difference)
     run silent;               // udp_server --loss 1
     run scripted;             // the grader's own server
     std::vector<std::string> scripted_datagrams;
@@ -317,6 +319,7 @@ struct all_runs {
         for (const run& r : seeded) all.push_back(&r);
         all.push_back(&scripted);
         all.push_back(&one_reply);
+        all.push_back(&two_replies);
         all.push_back(&silent);
         return all;
     }
@@ -358,6 +361,11 @@ all_runs collect() {
     against_server(result.one_reply, "0.9", one_reply_seed);
     result.one_reply.against += " (it drops every ping but ping " + std::to_string(
         std::find(result.one_reply.lost.begin(), result.one_reply.lost.end(), false) - result.one_reply.lost.begin() + 1) + ")";
+    result.two_replies.lost = predicted_drops(0.8, two_replies_seed);
+    against_server(result.two_replies, "0.8", two_replies_seed);
+    std::vector<bool> answered;
+    for (bool lost : result.two_replies.lost) answered.push_back(!lost);
+    result.two_replies.against += " (it answers pings " + list_of(answered) + " only)";
     result.silent.lost.assign(ping_count, true);
     against_server(result.silent, "1", std::nullopt);
     result.silent.against += " (it drops every ping)";
@@ -381,6 +389,7 @@ all_runs collect() {
     for (run& r : result.seeded) order.push_back(&r);
     order.push_back(&result.scripted);
     order.push_back(&result.one_reply);
+    order.push_back(&result.two_replies);
     order.push_back(&result.silent);
     std::stable_sort(order.begin(), order.end(), [](const run* a, const run* b) {
         return a->lost_count() * 1000 + a->held_back.count() < b->lost_count() * 1000 + b->held_back.count();
@@ -421,7 +430,8 @@ all_runs collect() {
         }
     }
     lateness.finish();
-    for (run* r : {&result.clean, &result.scripted, &result.one_reply, &result.silent}) r->busy = lateness.worst();
+    for (run* r : {&result.clean, &result.scripted, &result.one_reply, &result.two_replies, &result.silent})
+        r->busy = lateness.worst();
     for (run& r : result.seeded) r.busy = lateness.worst();
     return result;
 }
@@ -457,6 +467,7 @@ TEST_CASE("a bad command line exits with status 2 and a message" *
                                                        {"127.0.0.1", "abc"},
                                                        {"127.0.0.1", "70000"},
                                                        {"127.0.0.1", "65536"},
+                                                       {"127.0.0.1", "4294979296"},  // 2^32 + 12000
                                                        {"127.0.0.1", "0"},
                                                        {"127.0.0.1", "12x"},
                                                        {"127.0.0.1", "12000", "extra"}};
