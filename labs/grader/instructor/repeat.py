@@ -46,8 +46,8 @@ def cases_of(lab):
     return cases
 
 
-def verdict(lab, wrong, fails):
-    env = dict(os.environ)
+def verdict(lab, wrong, fails, deadline):
+    env = dict(os.environ, GRADE_DEADLINE=str(deadline))
     env.pop("GRADE_ONLY", None)
     if wrong:
         env["GRADE_ONLY"] = "\n".join(fails)
@@ -69,6 +69,7 @@ def main():
     p.add_argument("--lab", action="append", required=True, help="a lab's make target (repeatable)")
     p.add_argument("--runs", type=int, default=10)
     p.add_argument("--load", action="store_true", help="keep both cores busy with a parallel build meanwhile")
+    p.add_argument("--deadline", type=int, default=30, help="seconds a requirement may take (default 30)")
     p.add_argument("--report", default=str(ROOT / "build" / "repeat" / "VERDICTS.md"))
     args = p.parse_args()
 
@@ -85,7 +86,7 @@ def main():
             for name, wrong, fails in cases_of(lab):
                 counts = collections.Counter()
                 for run in range(args.runs):
-                    counts[verdict(lab, wrong, fails)] += 1
+                    counts[verdict(lab, wrong, fails, args.deadline)] += 1
                     print(f"\r{lab} {name}: {run + 1}/{args.runs}", end="", flush=True)
                 rows.append((lab, name, counts))
                 print(f"\r{lab} {name}: " + "; ".join(f"{v} ({n})" for v, n in counts.items()), flush=True)
@@ -96,7 +97,8 @@ def main():
     wall = time.monotonic() - started
     steady = all(len(c) == 1 for _, _, c in rows)
     lines = ["# Grader verdicts, run after run", "",
-             f"Written by `labs/grader/instructor/repeat.py --runs {args.runs}" + (" --load" if args.load else "") +
+             f"Written by `labs/grader/instructor/repeat.py --runs {args.runs} --deadline {args.deadline}" +
+             (" --load" if args.load else "") +
              "`: the reference solution and every kept wrong implementation, each graded "
              f"{args.runs} times" + (", while a parallel build (`make -j2 -B`) kept both cores busy" if args.load
                                      else "") + f". {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, "
