@@ -127,7 +127,7 @@ labs-handout:
 	@if git rev-parse --verify -q HEAD >/dev/null 2>&1; then git archive HEAD | tar -x -C $(LAB_HANDOUT); \
 	 else tar -c --exclude=./$(BUILD) --exclude=./$(BIN) --exclude=./.git . | tar -x -C $(LAB_HANDOUT); fi
 	@find $(LAB_HANDOUT)/labs -depth \( -type d \( -name solution -o -name wrong -o -name instructor \) \
-	   -o -name INSTRUCTORS.md -o -name verify_wrong.sh -o -name EQUIVALENT -o -name MUTANTS.md \) -exec rm -rf {} +
+	   -o -name INSTRUCTORS.md -o -name verify_wrong.sh -o -name EQUIVALENT -o -name MUTANTS.md -o -name VERDICTS.md \) -exec rm -rf {} +
 	@echo "the project for students, without solutions: $(LAB_HANDOUT) (hand out this folder)"
 
 # Mutation testing of the graders: labs/grader/instructor/mutants.py says how.
