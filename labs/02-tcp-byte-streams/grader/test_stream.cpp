@@ -608,7 +608,7 @@ TEST_CASE("recv_line: 64 KiB chunks and lines of 200 KB" *
 TEST_CASE("recv_line: the end of the stream, after the last line or in the middle of one" *
           doctest::description("task 2: when recv() returns 0, return errc::closed if pending_ is empty, "
                                "errc::cut_short if it holds part of a line; but first hand out the whole "
-                               "lines still in pending_")) {
+                               "lines still in pending_; after the end, every call returns errc::closed")) {
     check_in_child(
         [] {
             struct ending {
@@ -634,6 +634,10 @@ TEST_CASE("recv_line: the end of the stream, after the last line or in the middl
                     if (problem.empty())
                         problem = expect_end(reader.recv_line(), e.end,
                                              "call " + std::to_string(e.lines.size() + 1) + " of recv_line()", how);
+                    // The stream is over: the part of a line that came is gone with it.
+                    if (problem.empty())
+                        problem = expect_end(reader.recv_line(), stream::errc::closed,
+                                             "call " + std::to_string(e.lines.size() + 2) + " of recv_line()", how);
                     hang_up(c, w);
                     if (!problem.empty()) return problem;
                 }
@@ -1078,19 +1082,24 @@ TEST_CASE("lists: the peer closes inside a list, or between two" *
 }
 
 TEST_CASE("lists: a list of 100,000 items, and an item over your design's limit" *
-          doctest::description("task 4: a list may be long (count it in as many bytes as a message's length); "
-                               "an item longer than your design carries (a message's 64 MiB, say) is refused by "
-                               "send_list with errc::too_long, not sent for recv_list to refuse")) {
+          doctest::description("task 4: a list may be long (count it in as many bytes as a message's length), "
+                               "and an item as long as a message (up to max_message bytes); an item longer than "
+                               "your design carries is refused by send_list with errc::too_long, not sent for "
+                               "recv_list to refuse")) {
     check_in_child(
         [] {
             // 100,000 items of 0 to 2 bytes: a count that needs three bytes.
             std::vector<std::string> many;
             for (int i = 0; i < 100000; ++i) many.push_back(std::string(static_cast<std::size_t>(i % 3), 'a' + i % 26));
+            // Items of 9 MiB (a length over 2^23) and of max_message bytes: carried whole.
+            const std::vector<std::string> long_items{std::string(9 << 20, 'n'), "", std::string(stream::max_message, 'm')};
             // One item of max_message + 1 bytes: refused, or carried whole.
             const std::vector<std::string> huge{std::string(stream::max_message + 1, 'x')};
-            for (const std::vector<std::string>* items : std::vector<const std::vector<std::string>*>{&many, &huge}) {
-                const std::string which = items == &many ? "a list of 100,000 short items"
-                                                         : "a list of one item of max_message + 1 bytes";
+            for (const std::vector<std::string>* items :
+                 std::vector<const std::vector<std::string>*>{&many, &long_items, &huge}) {
+                const std::string which = items == &many         ? "a list of 100,000 short items"
+                                          : items == &long_items ? "a list of items of 9 MiB, 0 bytes and max_message bytes"
+                                                                 : "a list of one item of max_message + 1 bytes";
                 net::result<std::string> wire = wire_of(*items);
                 if (!wire) {
                     if (items == &huge && wire.error().code == stream::errc::too_long) continue;
@@ -1112,6 +1121,41 @@ TEST_CASE("lists: a list of 100,000 items, and an item over your design's limit"
                               (got.value().size() != items->size() ? " (is the count cut to fewer bytes?)" : "");
                 hang_up(c, w);
                 if (!problem.empty()) return problem;
+            }
+            return std::string();
+        },
+        stuck_reading);
+}
+
+TEST_CASE("a connection reset by the peer is an error value, not a crash" *
+          doctest::description("tasks 2 to 4: recv() can fail (the peer's machine resets the connection, a "
+                               "timeout): check every result of recv() before its value(), and return the error")) {
+    check_in_child(
+        [] {
+            // The peer closes with a reset (RST): the next recv() fails.
+            const auto reset = [](connection& c) {
+                (void)c.peer.reset_on_close();
+                c.peer.close();
+            };
+            const std::string how = "the peer reset the connection (RST) without sending anything";
+            {
+                connection c = connect_pair();
+                reset(c);
+                stream::line_reader reader(c.student);
+                net::result<std::string> got = reader.recv_line();
+                if (got) return how + ": recv_line() returned " + describe(got) + ", expected an error";
+            }
+            {
+                connection c = connect_pair();
+                reset(c);
+                net::result<std::string> got = stream::recv_message(c.student);
+                if (got) return how + ": recv_message() returned " + describe(got) + ", expected an error";
+            }
+            {
+                connection c = connect_pair();
+                reset(c);
+                net::result<std::vector<std::string>> got = stream::recv_list(c.student);
+                if (got) return how + ": recv_list() returned " + describe(got) + ", expected an error";
             }
             return std::string();
         },
