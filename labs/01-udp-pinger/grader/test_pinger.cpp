@@ -662,7 +662,8 @@ TEST_CASE("ignores a late reply to an earlier ping" *
 
 TEST_CASE("each RTT is plausible: at least 0 and under 1000 ms" *
           doctest::description("task 3: rtt = the time from just before sendto to the arrival of the reply, in "
-                               "milliseconds, from std::chrono::steady_clock; a reply after the second is a timeout")) {
+                               "milliseconds as a double (to the microsecond), from std::chrono::steady_clock; a "
+                               "reply after the second is a timeout")) {
     int seen = 0;
     for (const run* r : runs().every()) {
         for (const std::string& line : r->lines) {
@@ -676,6 +677,16 @@ TEST_CASE("each RTT is plausible: at least 0 and under 1000 ms" *
         }
     }
     if (seen == 0) FAIL_RUN(runs().clean, "no line of the form 'Reply from ADDRESS: seq=N rtt=X.XXX ms' in any run");
+    // Measured to the microsecond: of dozens of RTTs, hardly one falls on a
+    // whole millisecond; all of them do only when the time was rounded.
+    int whole = 0;
+    for (const run* r : runs().every())
+        for (const std::string& line : r->lines)
+            if (const std::optional<reply_line> reply = parse_reply(line))
+                whole += thousandths(reply->rtt) % 1000 == 0;
+    if (seen >= 10 && whole == seen)
+        FAIL_RUN(runs().clean, "every one of the " << seen << " RTTs is a whole number of milliseconds (X.000): is the "
+                                                      "time kept in an integer (a long, milliseconds) on the way?");
 }
 
 TEST_CASE("the RTT measures the round trip: a reply held back 300 ms shows it" *
