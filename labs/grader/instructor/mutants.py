@@ -381,7 +381,8 @@ def report(runs, equivalents, stale):
         "with a score). The score is (killed + timed out) / (made - did not compile - equivalent).",
         "",
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, {platform.system()}. Each lab's row gives the",
-        "run it comes from: its date, `--jobs` and `--deadline`, and its wall time.",
+        "run it comes from: its date, `--jobs` and `--deadline`, and its wall time (for labs graded in one",
+        "run together, the lab's share of it: its mutants' grading times added up, divided by `--jobs`).",
         "",
         "| lab | file | made | did not compile | killed | timed out | equivalent | survived "
         "| killed of non-equivalent | run | wall time |",
