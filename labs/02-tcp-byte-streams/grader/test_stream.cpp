@@ -1119,14 +1119,14 @@ TEST_CASE("lists: a list of 70,000 items, and an item over your design's limit" 
                     return "send_list() of a list of one item of max_message bytes sent only " +
                            std::to_string(received) + " bytes";
             }
-            // Items of 9 MiB (a length over 2^23) and of 0 bytes: carried whole.
-            const std::vector<std::string> long_items{std::string(9 << 20, 'n'), ""};
+            // Items of 17 MiB (a length whose first byte is not 0) and of 0 bytes: carried whole.
+            const std::vector<std::string> long_items{std::string(17 << 20, 'n'), ""};
             // One item of max_message + 1 bytes: refused, or carried whole.
             const std::vector<std::string> huge{std::string(stream::max_message + 1, 'x')};
             for (const std::vector<std::string>* items :
                  std::vector<const std::vector<std::string>*>{&many, &long_items, &huge}) {
                 const std::string which = items == &many         ? "a list of 70,000 short items"
-                                          : items == &long_items ? "a list of an item of 9 MiB and an empty one"
+                                          : items == &long_items ? "a list of an item of 17 MiB and an empty one"
                                                                  : "a list of one item of max_message + 1 bytes";
                 net::result<std::string> wire = wire_of(*items);
                 if (!wire) {
