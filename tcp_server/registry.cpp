@@ -53,14 +53,18 @@ void connection_registry::serve(std::list<connection>::iterator self, net::addre
 
 void connection_registry::turn_away(net::socket& connectionSocket, const net::address& client, const char* why) {
     if (turned_away_ <= 1) cli::log("refused ", client, " (server busy: ", why, ")");
-    // Say so, then close in order: a reset, which closing with the client's
-    // request unread would send, could overtake the words on their way.
+    // Say so, then close in order: closing with the client's request unread
+    // would send a reset, so what has come already is read first. Nothing is
+    // waited for: this runs in the accept loop, and the next client (turned
+    // away too, perhaps) must hear at once. A request still on its way when
+    // the socket closes draws a reset, which follows the words and the end of
+    // the stream on the same path: the client has read them by then.
     (void)connectionSocket.send_all("server busy\n");
     (void)connectionSocket.shutdown(net::socket::direction::write);
     char discard[4096];
-    const net::deadline until = net::clock::now() + std::chrono::milliseconds(200);
+    const net::deadline now = net::clock::now();  // past by the time it is looked at: "what is there now"
     while (true) {
-        net::result<std::size_t> got = connectionSocket.recv(discard, sizeof discard, until);
+        net::result<std::size_t> got = connectionSocket.recv(discard, sizeof discard, now);
         if (!got || got.value() == 0) break;
     }
 }

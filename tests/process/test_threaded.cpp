@@ -155,6 +155,31 @@ TEST_CASE("threaded: past --max-clients a new client hears 'server busy' and the
     CHECK(count_containing(s.process.error_text(), "server busy") == 1);
 }
 
+TEST_CASE("threaded: clients turned away and never leaving do not hold up the next one") {
+    proc::server s = proc::start_server("tcp_server_threaded", {"--max-clients", "1"});
+    peer::tcp served(s.port);
+    served.send("a");
+    REQUIRE(served.read_exactly(1) == "A");
+    // 60 clients arrive at once, are turned away, and never close their side
+    // (as a client that hangs, or one that holds connections on purpose, does).
+    std::vector<std::unique_ptr<peer::tcp>> lingering;
+    for (int i = 0; i < 60; ++i) lingering.push_back(std::make_unique<peer::tcp>(s.port));
+    // The next client hears "server busy" at once, not after the server has
+    // waited on each of the 60 in turn (a fifth of a second each: 12 s). The
+    // bound is a quarter of that, far above what turning 61 clients away
+    // takes on a busy machine (milliseconds).
+    const auto start = std::chrono::steady_clock::now();
+    peer::tcp next(s.port);
+    CHECK(next.read_to_end() == "server busy\n");
+    const auto waited = std::chrono::steady_clock::now() - start;
+    CHECK_MESSAGE(waited < std::chrono::seconds(3),
+                  "the 61st client heard after "
+                      << std::chrono::duration_cast<std::chrono::milliseconds>(waited).count() << " ms");
+    for (auto& c : lingering) CHECK(c->read_to_end() == "server busy\n");
+    served.send("b");
+    CHECK(served.read_exactly(1) == "B");
+}
+
 TEST_CASE("threaded: same command line as tcp_server, plus --max-clients") {
     proc::outcome help = proc::run({program("tcp_server_threaded"), "--help"});
     CHECK(help.end.code == 0);
