@@ -7,6 +7,7 @@
 #   make CXX=clang++   the same with clang
 #   make windows       cross-build every program and test as .exe (MinGW-w64)
 #   make test-windows  ... and run the tests of the .exe programs under Wine
+#   make fuzz          fuzz every parser of network bytes (clang's libFuzzer)
 #   make clean
 
 CXX      ?= g++
@@ -130,6 +131,9 @@ include labs/labs.mk
 
 # make bench: the load generator, the C floor server and the comparison run.
 include bench/bench.mk
+
+# make fuzz: libFuzzer over every parser of bytes from the network or a file.
+include fuzz/fuzz.mk
 
 # The doctest programs of the labs' own libraries (bencode, SHA-1, ...) add
 # themselves to LIB_TESTS in their lab.mk; make test runs them after ours.
