@@ -107,16 +107,18 @@ WINE_ENV  := WINEPREFIX=$(CURDIR)/build/wineprefix WINEDEBUG=-all WINEDLLOVERRID
 windows:
 	@sh tools/need-windows-tools.sh compiler
 	@mkdir -p $(WIN_INCLUDE) && ln -sfn $$(dirname $$(sh tests/need-doctest.sh --path)) $(WIN_INCLUDE)/doctest
-	$(MAKE) all $(WIN_BIN)/unit_tests.exe CXX=$(WIN_CXX) BUILD=$(WIN_BUILD) BIN=$(WIN_BIN) EXE=.exe \
+	$(MAKE) all $(WIN_BIN)/unit_tests.exe $(WIN_BUILD)/labs/05/bt_tests.exe CXX=$(WIN_CXX) BUILD=$(WIN_BUILD) BIN=$(WIN_BIN) EXE=.exe \
 	  CXXFLAGS="$(CXXFLAGS) -isystem $(WIN_INCLUDE)" LDFLAGS="-static" LDLIBS="-lws2_32 -lshell32"
 
-# The unit tests run under Wine; the process tests (a Linux program) start
-# each .exe through Wine and talk to it over loopback, exactly as they talk
-# to the native programs.
+# The unit tests run under Wine (lab 05's too: bencode, the tracker's
+# protocol, SHA-1 with each way of hashing blocks); the process tests (a
+# Linux program) start each .exe through Wine and talk to it over loopback,
+# exactly as they talk to the native programs.
 test-windows: windows all $(BIN)/process_tests
 	@sh tools/check_portability.sh
 	@sh tools/need-windows-tools.sh wine
 	$(WINE_ENV) $(WINE) $(WIN_BIN)/unit_tests.exe
+	$(WINE_ENV) $(WINE) $(WIN_BUILD)/labs/05/bt_tests.exe
 	$(WINE_ENV) RUNNER=$(WINE) EXE=.exe BIN=$(WIN_BIN) NATIVE_BIN=$(BIN) $(BIN)/process_tests
 
 demo: all

@@ -20,7 +20,7 @@ LAB_FILES_lab05 := $(LAB05)/policy.cpp
 
 # The building blocks that open no socket (SHA-1, bencoding, .torrent files,
 # the tracker's protocol, a little HTTP), each with its unit tests.
-LAB05_LIB_SRC  := sha1.cpp bencode.cpp metainfo.cpp ip_address.cpp tracker_protocol.cpp http.cpp
+LAB05_LIB_SRC  := sha1.cpp sha1_x86.cpp bencode.cpp metainfo.cpp ip_address.cpp tracker_protocol.cpp http.cpp
 LAB05_LIB_OBJ  := $(LAB05_LIB_SRC:%.cpp=$(LAB05_OUT)/%.o)
 LAB05_TEST_OBJ := $(patsubst $(LAB05)/tests/%.cpp,$(LAB05_OUT)/tests/%.o,$(wildcard $(LAB05)/tests/*.cpp))
 

@@ -27,13 +27,16 @@ void sha1::reset() {
     length_ = 0;
 }
 
-void sha1::compress(const std::uint8_t* block) {
+namespace sha1_blocks {
+
+// One 64-byte block into the state: the computation of FIPS 180-4, 6.1.2.
+static void compress(state& h, const std::uint8_t* block) {
     // The message schedule: 16 words from the block, 64 more mixed from them.
     std::uint32_t w[80];
     for (int t = 0; t < 16; ++t) w[t] = load_big_endian(block + 4 * t);
     for (int t = 16; t < 80; ++t) w[t] = rotate_left(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
 
-    std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3], e = state_[4];
+    std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
     for (int t = 0; t < 80; ++t) {
         // Four rounds of 20 steps, each with its own function and constant.
         std::uint32_t f, k;
@@ -57,18 +60,31 @@ void sha1::compress(const std::uint8_t* block) {
         b = a;
         a = next;
     }
-    state_[0] += a;
-    state_[1] += b;
-    state_[2] += c;
-    state_[3] += d;
-    state_[4] += e;
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+    h[4] += e;
 }
+
+void portable(state& h, const std::uint8_t* blocks, std::size_t count) {
+    for (; count > 0; --count, blocks += 64) compress(h, blocks);
+}
+
+}  // namespace sha1_blocks
 
 void sha1::update(std::string_view bytes) {
     auto data = reinterpret_cast<const std::uint8_t*>(bytes.data());
     std::size_t left = bytes.size();
     length_ += left;
     while (left > 0) {
+        if (buffered_ == 0 && left >= block_.size()) {  // whole blocks: hashed where they are
+            const std::size_t whole = left / block_.size();
+            blocks_(state_, data, whole);
+            data += whole * block_.size();
+            left -= whole * block_.size();
+            continue;
+        }
         // Top up the waiting block; hash it whenever it is full.
         std::size_t take = std::min(left, block_.size() - buffered_);
         std::memcpy(block_.data() + buffered_, data, take);
@@ -76,7 +92,7 @@ void sha1::update(std::string_view bytes) {
         data += take;
         left -= take;
         if (buffered_ == block_.size()) {
-            compress(block_.data());
+            blocks_(state_, block_.data(), 1);
             buffered_ = 0;
         }
     }

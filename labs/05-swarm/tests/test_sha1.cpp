@@ -3,12 +3,29 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sha1.hpp"
 
 namespace {
 
-std::string hex_of(std::string_view message) { return bt::to_hex(bt::sha1::of(message)); }
+// Each way of hashing blocks this machine has: the portable rounds, and the
+// SHA extensions where the CPU has them. Every vector below is checked with each.
+struct path {
+    const char* name;
+    bt::sha1_blocks::function blocks;
+};
+std::vector<path> paths() {
+    std::vector<path> all{{"portable", bt::sha1_blocks::portable}};
+    if (bt::sha1_blocks::x86_sha()) all.push_back({"x86 SHA extensions", bt::sha1_blocks::x86_sha()});
+    return all;
+}
+
+std::string hex_with(bt::sha1_blocks::function blocks, std::string_view message) {
+    bt::sha1 hasher(blocks);
+    hasher.update(message);
+    return bt::to_hex(hasher.finish());
+}
 
 // The same bytes every time, on every machine: xorshift32 (Marsaglia, 2003).
 std::string pseudo_random_bytes(std::size_t size, std::uint32_t seed) {
@@ -25,15 +42,19 @@ std::string pseudo_random_bytes(std::size_t size, std::uint32_t seed) {
 
 }  // namespace
 
-TEST_CASE("sha1: the FIPS 180 test vectors") {
-    CHECK(hex_of("abc") == "a9993e364706816aba3e25717850c26c9cd0d89d");
-    CHECK(hex_of("") == "da39a3ee5e6b4b0d3255bfef95601890afd80709");
-    CHECK(hex_of("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
-          "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
-    CHECK(hex_of(
-              "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrst"
-              "nopqrstu") == "a49b2446a02c645bf419f995b67091253a04a259");
-    CHECK(hex_of(std::string(1000000, 'a')) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+TEST_CASE("sha1: the FIPS 180 test vectors, with each way of hashing blocks") {
+    for (const path& way : paths()) {
+        CAPTURE(way.name);
+        auto hex_of = [&](std::string_view message) { return hex_with(way.blocks, message); };
+        CHECK(hex_of("abc") == "a9993e364706816aba3e25717850c26c9cd0d89d");
+        CHECK(hex_of("") == "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+        CHECK(hex_of("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+              "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+        CHECK(hex_of("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsm"
+                     "nopqrst"
+                     "nopqrstu") == "a49b2446a02c645bf419f995b67091253a04a259");
+        CHECK(hex_of(std::string(1000000, 'a')) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+    }
 }
 
 TEST_CASE("sha1: one million 'a', fed 1000 at a time") {
@@ -65,10 +86,30 @@ TEST_CASE("sha1: pseudo-random files, as sha1sum hashes them") {
         {1000, 9, "42bf8bc8e22793b863b63e2bf33021a980d009d8"},
         {1048577, 10, "24854de566ce07caceaffce35e3220501b25bcf2"},
     };
-    for (const sample& s : samples) {
-        CAPTURE(s.size);
-        CHECK(hex_of(pseudo_random_bytes(s.size, s.seed)) == s.sha1sum);
+    for (const path& way : paths())
+        for (const sample& s : samples) {
+            CAPTURE(way.name);
+            CAPTURE(s.size);
+            CHECK(hex_with(way.blocks, pseudo_random_bytes(s.size, s.seed)) == s.sha1sum);
+        }
+}
+
+TEST_CASE("sha1: the SHA extensions, where this CPU has them, agree with the portable rounds and are the ones used") {
+    if (!bt::sha1_blocks::x86_sha()) {
+        MESSAGE("this CPU (or compiler) has no SHA extensions: the portable rounds are used");
+        CHECK((bt::sha1_blocks::fastest() == bt::sha1_blocks::portable));
+        return;
     }
+    CHECK((bt::sha1_blocks::fastest() == bt::sha1_blocks::x86_sha()));
+    // Every length from 0 to 300 bytes (each padding case, one to five
+    // blocks), split anywhere, and a whole piece of 256 KiB.
+    for (std::size_t size = 0; size <= 300; ++size) {
+        const std::string message = pseudo_random_bytes(size, static_cast<std::uint32_t>(size + 1));
+        CAPTURE(size);
+        CHECK(hex_with(bt::sha1_blocks::x86_sha(), message) == hex_with(bt::sha1_blocks::portable, message));
+    }
+    const std::string piece = pseudo_random_bytes(262144, 77);
+    CHECK(hex_with(bt::sha1_blocks::x86_sha(), piece) == hex_with(bt::sha1_blocks::portable, piece));
 }
 
 TEST_CASE("sha1: any split into update() calls gives the one-shot digest") {
