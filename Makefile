@@ -22,7 +22,7 @@ EXE      ?=
 
 ALL_CXXFLAGS = $(STD) $(WARNINGS) $(CXXFLAGS) -MMD -MP
 
-COMMON_SRC := common/platform.cpp common/net.cpp common/text.cpp common/cli.cpp
+COMMON_SRC := common/platform.cpp common/net.cpp common/poller.cpp common/text.cpp common/cli.cpp
 COMMON_OBJ := $(COMMON_SRC:%.cpp=$(BUILD)/%.o)
 
 PROGRAMS := udp_server udp_client tcp_server tcp_client tcp_server_threaded

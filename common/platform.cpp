@@ -81,10 +81,14 @@ std::error_code resolver_error(int code) {
 
 int wait_readable(socket_handle handle, std::chrono::milliseconds wait) {
     pollfd watched{handle, POLLIN, 0};
+    return poll_sockets(&watched, 1, static_cast<int>(wait.count()));
+}
+
+int poll_sockets(pollfd* entries, std::size_t count, int wait_ms) {
 #ifdef _WIN32
-    return ::WSAPoll(&watched, 1, static_cast<int>(wait.count()));
+    return ::WSAPoll(entries, static_cast<ULONG>(count), wait_ms);
 #else
-    return ::poll(&watched, 1, static_cast<int>(wait.count()));
+    return ::poll(entries, static_cast<nfds_t>(count), wait_ms);
 #endif
 }
 

@@ -25,6 +25,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #endif
 
@@ -83,6 +84,9 @@ int bind_socket(socket_handle handle, const sockaddr* address, address_length le
 // poll(): waits at most `wait` (0: not at all) until a recv(), recvfrom()
 // or accept() would not block. 1 if so, 0 if the wait ended first, -1 on error.
 int wait_readable(socket_handle handle, std::chrono::milliseconds wait);
+// poll() (WSAPoll() on Windows) over `count` entries, waiting at most
+// `wait_ms` (-1: for ever). What poll() returns.
+int poll_sockets(pollfd* entries, std::size_t count, int wait_ms);
 
 // Socket options whose spelling differs. 0 on success, like setsockopt().
 // SO_RCVTIMEO or SO_SNDTIMEO (0: none).
