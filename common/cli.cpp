@@ -212,6 +212,46 @@ void announce_ready(const net::socket& serverSocket) {
 void set_quiet(bool quiet) { quiet_logs = quiet; }
 bool is_quiet() { return quiet_logs; }
 
+namespace {
+
+// How many bytes the UTF-8 character at the start of `text` takes (2 to 4),
+// or 0 when these bytes are not one. Strict UTF-8 (RFC 3629): what the lead
+// byte allows as the second byte rules out overlong forms (E0 80..9F, F0
+// 80..8F), UTF-16 surrogates (ED A0..BF) and code points past U+10FFFF.
+std::size_t utf8_length(std::string_view text) {
+    auto byte = [&text](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    const unsigned char lead = byte(0);
+    if (lead < 0xC2 || lead > 0xF4) return 0;  // 80..BF continue a character, C0, C1 and F5.. start none
+    const std::size_t length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    unsigned char low = lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
+    unsigned char high = lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;
+    if (text.size() < length) return 0;
+    for (std::size_t i = 1; i < length; ++i) {
+        if (byte(i) < low || byte(i) > high) return 0;
+        low = 0x80, high = 0xBF;  // only the second byte has a narrower range
+    }
+    return length;
+}
+
+}  // namespace
+
+std::string log_text(std::string_view line) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string text;
+    for (std::size_t at = 0; at < line.size();) {
+        const auto c = static_cast<unsigned char>(line[at]);
+        std::size_t length = c >= 0x20 && c < 0x7F ? 1 : c >= 0x80 ? utf8_length(line.substr(at)) : 0;
+        // U+0080..U+009F (C2 80..9F) are control characters too: some terminals take U+009B as ESC [.
+        if (length == 2 && c == 0xC2 && static_cast<unsigned char>(line[at + 1]) < 0xA0) length = 0;
+        const std::string piece = length > 0 ? std::string(line.substr(at, length))
+                                             : std::string{'\\', 'x', hex[c >> 4], hex[c & 0x0F]};
+        if (text.size() + piece.size() > max_log_line) break;
+        text += piece;
+        at += length > 0 ? length : 1;
+    }
+    return text;
+}
+
 void write_log(const std::string& line) {
     // A log nobody reads (stderr a full pipe) must not stop the server:
     // lines that cannot go at once are counted, and said when they can.
@@ -221,7 +261,7 @@ void write_log(const std::string& line) {
         ++dropped;
         return;
     }
-    std::string text = line.substr(0, 4000) + "\n";  // one write, never more than a pipe takes at once
+    std::string text = log_text(line) + "\n";
     if (dropped > 0) text = "(" + std::to_string(std::exchange(dropped, 0)) + " log lines dropped: stderr was full)\n" + text;
     std::fputs(text.c_str(), stderr);
 }

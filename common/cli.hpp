@@ -13,6 +13,7 @@
 //                             {cli::port(serverPort), cli::quiet(), cli::trace()}});
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -115,6 +116,14 @@ void announce_ready(const net::socket& serverSocket);
 void set_quiet(bool quiet);
 bool is_quiet();
 void write_log(const std::string& line);  // thread-safe, one line at a time
+// What write_log writes of a line: the bytes a client sent are quoted in log
+// lines (a refused request, a peer's id), and the terminal that shows the log
+// would obey some of them (ESC starts a command: retitle the window, clear the
+// screen), so every control character and every byte that is not UTF-8 is
+// written as \xNN. Printable text, UTF-8 included, stays as it is. At most
+// max_log_line bytes, never cut inside a character or a \xNN.
+inline constexpr std::size_t max_log_line = 4000;  // with its '\n', one write a pipe takes whole
+std::string log_text(std::string_view line);
 inline void append(std::string& line, std::string_view piece) { line += piece; }
 inline void append(std::string& line, const net::address& a) { line += a.to_string(); }
 inline void append(std::string& line, const net::error& e) { line += e.message(); }

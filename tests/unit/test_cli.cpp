@@ -50,6 +50,25 @@ struct client_table {
                      [this] { return interactive && !message.empty() ? "-i and -m cannot be used together" : ""; }};
 };
 
+// What the calls in `write` put on stderr (the log lines), at most 255 bytes.
+template <class Write>
+std::string stderr_of(Write write) {
+    std::fflush(stderr);
+    FILE* capture = std::tmpfile();
+    REQUIRE(capture != nullptr);
+    const int saved = dup(2);
+    dup2(fileno(capture), 2);
+    write();
+    std::fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    std::rewind(capture);
+    char text[256] = {};
+    const std::size_t n = std::fread(text, 1, sizeof text - 1, capture);
+    std::fclose(capture);
+    return std::string(text, n);
+}
+
 }  // namespace
 
 TEST_CASE("server defaults stay as they are when nothing is given") {
@@ -188,21 +207,41 @@ TEST_CASE("log lines: pieces of any kind, one line each, none with -q") {
     auto resolved = net::resolve("127.0.0.1", 5000, net::tcp);
     REQUIRE(resolved.ok());
     const net::address client = resolved.value().front();
-    std::fflush(stderr);
-    FILE* capture = std::tmpfile();
-    REQUIRE(capture != nullptr);
-    const int saved = dup(2);
-    dup2(fileno(capture), 2);
-    cli::set_quiet(true);
-    cli::log("quiet ", client);
-    cli::set_quiet(false);
-    cli::log("connected ", client, " (", 3, " active)");
-    std::fflush(stderr);
-    dup2(saved, 2);
-    close(saved);
-    std::rewind(capture);
-    char text[256] = {};
-    const std::size_t n = std::fread(text, 1, sizeof text - 1, capture);
-    std::fclose(capture);
-    CHECK(std::string(text, n) == "connected 127.0.0.1:5000 (3 active)\n");
+    const std::string written = stderr_of([&client] {
+        cli::set_quiet(true);
+        cli::log("quiet ", client);
+        cli::set_quiet(false);
+        cli::log("connected ", client, " (", 3, " active)");
+    });
+    CHECK(written == "connected 127.0.0.1:5000 (3 active)\n");
+}
+
+TEST_CASE("log lines: a client's bytes reach the terminal as text, never as its commands") {
+    // ESC ] 0 ; ... BEL retitles a terminal window, ESC [ 2 J clears the screen.
+    CHECK(cli::log_text("event '\x1b]0;pwned\x07\x1b[2J'") == "event '\\x1B]0;pwned\\x07\\x1B[2J'");
+    CHECK(cli::log_text(std::string("a\nb\rc\td\0e\x7f", 10)) == "a\\x0Ab\\x0Dc\\x09d\\x00e\\x7F");
+    // Printable text stays as it is: UTF-8 of every length, and a backslash.
+    CHECK(cli::log_text("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80 C:\\tmp ~") ==
+          "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80 C:\\tmp ~");
+    // Bytes that are not UTF-8: a stray byte, an overlong '/', a surrogate, a
+    // character cut short, past U+10FFFF; and U+009B, a control character
+    // that some terminals take as ESC [.
+    CHECK(cli::log_text("\xff \xc0\xaf \xed\xa0\x80 \xe2\x82") == "\\xFF \\xC0\\xAF \\xED\\xA0\\x80 \\xE2\\x82");
+    CHECK(cli::log_text("\xf4\x90\x80\x80 \xc2\x9b" "2J \xc2\xa0") == "\\xF4\\x90\\x80\\x80 \\xC2\\x9B2J \xc2\xa0");
+}
+
+TEST_CASE("log lines: at most max_log_line bytes, never cut inside a character or an escape") {
+    CHECK(cli::log_text(std::string(5000, 'a')) == std::string(cli::max_log_line, 'a'));
+    const std::string almost(cli::max_log_line - 2, 'a');
+    CHECK(cli::log_text(almost + "\x1b") == almost);                          // \x1B takes 4: it does not fit
+    CHECK(cli::log_text(almost + "\xe6\x97\xa5") == almost);                  // neither does a 3-byte character
+    CHECK(cli::log_text(almost + "\xc3\xa9") == almost + "\xc3\xa9");         // a 2-byte one does
+}
+
+TEST_CASE("log lines: what write_log writes is escaped, one line per call") {
+    const std::string written = stderr_of([] {
+        cli::set_quiet(false);
+        cli::log("refused: event '", "\x1b[2J\nfake line", "'");
+    });
+    CHECK(written == "refused: event '\\x1B[2J\\x0Afake line'\n");
 }
