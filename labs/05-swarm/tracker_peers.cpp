@@ -185,7 +185,7 @@ namespace {
 // not make a rate out of a few milliseconds).
 void update(swarm_peer& p, const arrival& a, double now) {
     const announce_request& r = a.request;
-    p.ip = r.ip.empty() ? a.address : r.ip;
+    p.ip = a.address;  // never the request's ip= (tracker_peers.hpp)
     p.port = r.port;
     if (r.uploaded < p.uploaded_since || r.downloaded < p.downloaded_since) {  // it restarted its counts
         p.since = now;

@@ -11,7 +11,12 @@
 // itself (the tracker program holds one `registry` under a mutex).
 //
 //   - A peer is known by its peer_id within a torrent; its address is the one
-//     the tracker saw the announce come from, or the ip= it gave.
+//     the tracker saw the announce come from. An ip= in the announce is
+//     ignored, as most public trackers ignore it: with it anyone could send
+//     a whole swarm to a machine that is no peer, or take a classmate's peer
+//     off the list by announcing its address and port under a new peer_id.
+//     The connection's address is real (TCP's handshake reached it back);
+//     ip= may be any bytes at all.
 //   - It stays on the list while it announces; event=stopped, or silence for
 //     two intervals, takes it off (it stays on the status page as "gone").
 //   - The reply names at most 50 other live peers of the torrent, picked at
@@ -53,7 +58,7 @@ result<rate_limits> parse_rate_limits(std::string_view query);
 // One announce as the tracker received it.
 struct arrival {
     announce_request request;
-    std::string address;  // the IP the connection came from, as text
+    std::string address;  // the IP the connection came from, as text: where the other peers reach it
     rate_limits limits;
 };
 

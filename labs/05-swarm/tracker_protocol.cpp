@@ -97,7 +97,11 @@ result<std::string> twenty_bytes(const query_fields& fields, const std::string& 
     return found->second;
 }
 
-// key=value&key=value..., each side URL-encoded, each key once.
+// key=value&key=value..., each side URL-encoded. A key given twice keeps its
+// last value, as other trackers do: a client appends its own parameters to
+// the announce URL of the .torrent, which may hold some already (libtorrent
+// adds compact=1 to a URL that ends in ?compact=0), and what the client
+// appends is what it means.
 result<query_fields> split_query(std::string_view query) {
     query_fields fields;
     while (!query.empty()) {
@@ -109,7 +113,7 @@ result<query_fields> split_query(std::string_view query) {
         auto value = url_decode(equals == pair.npos ? "" : pair.substr(equals + 1));
         if (!key) return fail("announce: " + key.error().message);
         if (!value) return fail("announce: " + *key + ": " + value.error().message);
-        if (!fields.emplace(*key, *value).second) return fail("announce: " + *key + " is given twice");
+        fields[*key] = *value;
     }
     return fields;
 }
@@ -177,8 +181,7 @@ result<announce_request> parse_announce_query(std::string_view query) {
         if (!numwant) return numwant.error();
         request.numwant = static_cast<int>(*numwant);
     }
-    if (auto ip = fields->find("ip"); ip != fields->end()) request.ip = ip->second;
-    return request;
+    return request;  // and ip= is not read: see tracker_peers.hpp
 }
 
 // ---------------------------------------------------------------- the reply

@@ -54,14 +54,15 @@ struct announce_request {
     announce_event event = announce_event::none;  // none: one of the regular announces
     bool compact = true;                          // the peer prefers the compact reply (BEP 23)
     int numwant = 50;                             // how many peers it would like
-    std::string ip;  // optional: the address to give other peers, if not the one the tracker sees
+    std::string ip;  // optional: the address to give other peers (our tracker does not read it)
 };
 
 // The query string, without the leading '?'.
 std::string announce_query(const announce_request& request);
 // The tracker's side: the query string (after the '?') back into a request.
 // info_hash, peer_id, port, uploaded, downloaded and left are required;
-// keys it does not know (key, supportcrypto, ...) are ignored.
+// keys it does not know (key, supportcrypto, ...) are ignored, and so is ip
+// (tracker_peers.hpp says why). A key given twice: its last value counts.
 result<announce_request> parse_announce_query(std::string_view query);
 
 // ---------------------------------------------------------------- the reply (tracker -> peer)

@@ -141,7 +141,32 @@ TEST_CASE("announce: the tracker refuses what it cannot use, and says why") {
     CHECK(refusal(aria2c_with("downloaded", nullptr)) == "announce: downloaded is missing");
     CHECK(refusal(aria2c_with("event", "paused")) == "announce: event 'paused' is not started, completed or stopped");
     CHECK(refusal(aria2c_with("compact", "yes")).find("compact") != std::string::npos);
-    CHECK(refusal(std::string(aria2c_query) + "&port=1") == "announce: port is given twice");
+}
+
+TEST_CASE("announce: a key given twice keeps its last value; a malformed one is still refused") {
+    // libtorrent appends compact=1 to an announce URL that ends in ?compact=0.
+    auto got = parse_announce_query("compact=0&" + aria2c_with("compact", nullptr) + "&compact=1");
+    REQUIRE(got.ok());
+    CHECK(got->compact);
+    got = parse_announce_query(std::string(aria2c_query) + "&compact=0&port=7000&event=");
+    REQUIRE(got.ok());
+    CHECK_FALSE(got->compact);
+    CHECK(got->port == 7000);
+    CHECK(got->event == announce_event::none);
+    CHECK(refusal(std::string(aria2c_query) + "&port=abc") == "announce: port 'abc' is not a number from 1 to 65535");
+    CHECK(refusal(std::string(aria2c_query) + "&port=%G1").find("not followed by two hex digits") != std::string::npos);
+    CHECK(refusal(std::string(aria2c_query) + "&info_hash=%B5") ==
+          "announce: info_hash must be 20 bytes, not 1 (each byte URL-encoded)");
+}
+
+TEST_CASE("announce: the tracker does not read ip=, whatever it holds") {
+    const std::string claims[] = {"192.0.2.7", "evil.example.org", "1.2.3.4%0Apeer%20info_hash=00",
+                                  std::string(7000, '1')};
+    for (const std::string& ip : claims) {
+        auto got = parse_announce_query(std::string(aria2c_query) + "&ip=" + ip);
+        REQUIRE(got.ok());
+        CHECK(got->ip.empty());
+    }
 }
 
 TEST_CASE("reply: compact, 6 bytes per IPv4 peer and 18 per IPv6 peer") {

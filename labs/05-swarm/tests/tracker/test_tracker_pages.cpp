@@ -78,12 +78,31 @@ TEST_CASE("status.txt: unknown values are '-', and the bounds say why they are n
     CHECK(status_text(r, 0) == "tracker interval=30 torrents=0 peers=0\n");
     announce_request aria2c = request_of("A2-1-36-0-", 6881, 1000);
     aria2c.peer_id = std::string("A2-1-36-0-\\W\x16xBf\x86" "DT\xf9", 20);
-    aria2c.ip = "2001:db8::7";
-    REQUIRE(r.announce({aria2c, "127.0.0.1", {}}, 0, random_numbers).ok());
+    REQUIRE(r.announce({aria2c, "2001:db8::7", {}}, 0, random_numbers).ok());
     CHECK(status_text(r, 1).find(" d_p2p=- p2p_limit=- d_cs=- cs_limit=-\n# bounds unknown: 1 peer(s) did not "
                                  "announce upload_rate or download_rate\n") != std::string::npos);
     CHECK(status_text(r, 1).find(" address=[2001:db8::7]:6881 id=A2-1-36-0-\\W%16xBf%86DT%F9 progress=0.0") !=
           std::string::npos);
+}
+
+TEST_CASE("status.txt: what a peer sends never starts a line of its own") {
+    registry r = small_swarm();
+    announce_request sly = request_of("sly\npeer info_hash=00", 1002, 8 * MiB);
+    sly.ip = "1.2.3.4\npeer info_hash=00 address=6.6.6.6:1 id=EVIL";
+    REQUIRE(r.announce({sly, "127.0.0.1", {}}, 3, random_numbers).ok());
+    const std::string text = status_text(r, 3.5);
+    CHECK(text.find("6.6.6.6") == std::string::npos);
+    CHECK(text.find("info_hash=00") == std::string::npos);
+    CHECK(text.find("address=127.0.0.1:1002 id=sly%0Apeer%20info_hash=0 progress=") != std::string::npos);
+    std::size_t lines = 0;
+    for (std::size_t at = 0; at < text.size(); at = text.find('\n', at) + 1) {
+        ++lines;
+        const std::string line = text.substr(at, text.find('\n', at) - at);
+        const bool ours = line.rfind("tracker ", 0) == 0 || line.rfind("torrent ", 0) == 0 ||
+                          line.rfind("peer info_hash=a9993e36", 0) == 0 || line.rfind("# ", 0) == 0;
+        CHECK_MESSAGE(ours, line);
+    }
+    CHECK(lines == 1 + 2 + 3);  // the tracker, the torrent and its "# bounds unknown", three peers
 }
 
 TEST_CASE("printable ids: printable ASCII as it is, the rest as %XX") {

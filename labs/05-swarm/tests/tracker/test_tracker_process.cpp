@@ -206,6 +206,75 @@ TEST_CASE("tracker process: garbage, silent and huge clients cost the others not
     CHECK(tracker.process.error_text().find("(a head too long) 431") != std::string::npos);
 }
 
+TEST_CASE("tracker process: 300 idle connections keep no real client out") {
+    proc::server tracker = proc::start_server("tracker", {"--interval", "30"});
+    // More than the tracker keeps open: each newcomer takes the place of the one idle longest.
+    std::vector<std::unique_ptr<::peer::tcp>> idle;
+    for (int i = 0; i < 300; ++i) idle.push_back(std::make_unique<::peer::tcp>(tracker.port));
+    const auto asked = proc::clock::now();
+    CHECK(announce(tracker.port, announce_of("a", 7001, 5)).interval == 30);
+    CHECK(proc::clock::now() - asked < 1s);
+    // The first idle ones were closed to make room: at once, not after their 5 s.
+    const auto waiting = proc::clock::now();
+    CHECK(idle.front()->read_to_end().empty());
+    CHECK(proc::clock::now() - waiting < 1s);
+    CHECK(stop(tracker).describe() == "exit status 0");
+    CHECK(tracker.process.error_text().find(" connections open: closed to make room") != std::string::npos);
+}
+
+TEST_CASE("tracker process: ip= is ignored: no host name, no long value, no line of its own in /status.txt") {
+    proc::server tracker = proc::start_server("tracker");
+    announce(tracker.port, announce_of("sly", 7001, 0),
+             "&ip=1.2.3.4%0Apeer%20info_hash=00%20address=6.6.6.6:1%20id=EVIL");
+    announce(tracker.port, announce_of("named", 7002, 0), "&ip=evil.example.org");
+    announce(tracker.port, announce_of("long", 7003, 0), "&ip=" + std::string(7000, '1'));
+
+    announce_request b = announce_of("b", 7004, 5);
+    b.compact = false;
+    const std::string dictionary = http_get(tracker.port, "/announce?" + announce_query(b)).body;
+    for (const char* name : {"sly", "named", "long"})
+        CHECK(dictionary.find(std::string("2:ip9:127.0.0.17:peer id20:") + name) != std::string::npos);
+    CHECK(dictionary.size() < 300);  // three peers of about 60 bytes each
+
+    const std::string text = http_get(tracker.port, "/status.txt").body;
+    CHECK(text.find("6.6.6.6") == std::string::npos);
+    const std::string hash = bt::to_hex(bt::sha1::of("the file"));
+    for (std::size_t at = 0; at < text.size(); at = text.find('\n', at) + 1) {
+        const std::string line = text.substr(at, text.find('\n', at) - at);
+        const bool ours = line.rfind("tracker ", 0) == 0 || line.rfind("torrent info_hash=" + hash, 0) == 0 ||
+                          line.rfind("peer info_hash=" + hash + " address=127.0.0.1:", 0) == 0 ||
+                          line.rfind("# ", 0) == 0;
+        CHECK_MESSAGE(ours, line);
+    }
+    CHECK(stop(tracker).describe() == "exit status 0");
+}
+
+TEST_CASE("tracker process: a key given twice counts with its last value, as libtorrent sends compact") {
+    proc::server tracker = proc::start_server("tracker");
+    announce(tracker.port, announce_of("seed", 7001, 0));
+    // The .torrent's URL ends in ?compact=0, and libtorrent adds its own compact=1.
+    const std::string reply =
+        http_get(tracker.port, "/announce?compact=0&" + announce_query(announce_of("b", 7002, 5))).body;
+    CHECK(reply == "d8:intervali10e5:peers6:" + std::string("\x7f\x00\x00\x01\x1b\x59", 6) + "e");
+    CHECK(announce(tracker.port, announce_of("c", 7003, 5), "&numwant=1&port=7004&compact=1").peers.size() == 1);
+    CHECK(stop(tracker).describe() == "exit status 0");
+}
+
+TEST_CASE("tracker process: a client's bytes reach the log escaped, not as terminal commands") {
+    proc::server tracker = proc::start_server("tracker");
+    // ESC ] 0 ; pwned BEL retitles the terminal's window, ESC [ 2 J clears its screen.
+    announce_request regular = announce_of("a", 7001, 5);
+    regular.event = announce_event::none;
+    const std::string query = announce_query(regular) + "&event=%1B]0;pwned%07%1B[2J";
+    const std::string refused = http_get(tracker.port, "/announce?" + query).body;
+    CHECK(refused.find("failure reason") != std::string::npos);
+    CHECK(stop(tracker).describe() == "exit status 0");
+    const std::string log = tracker.process.error_text();
+    CHECK(log.find("refused: announce: event '\\x1B]0;pwned\\x07\\x1B[2J' is not started") != std::string::npos);
+    CHECK(log.find('\x1b') == std::string::npos);
+    CHECK(log.find('\x07') == std::string::npos);
+}
+
 TEST_CASE("tracker process: Ctrl-C and SIGTERM end it at once with status 0, silent clients and all") {
     for (int sig : proc::stop_signals()) {
         CAPTURE(sig);
