@@ -22,7 +22,8 @@ include tools/plot/plot.mk
 LAB06_LIB_SRC := message.cpp keys.cpp peer.cpp upkeep.cpp host.cpp ring_svg.cpp
 LAB06_LIB_OBJ := $(LAB06_LIB_SRC:%.cpp=$(LAB06_OBJ)/%.o) $(LAB06_OBJ)/sha1.o $(LAB06_OBJ)/sha1_x86.o
 
-$(LAB06_OBJ)/sha1%.o: labs/05-swarm/sha1%.cpp
+# A static pattern: make's % matches one character at least, so sha1%.o would miss sha1.o.
+$(LAB06_OBJ)/sha1.o $(LAB06_OBJ)/sha1_x86.o: $(LAB06_OBJ)/%.o: labs/05-swarm/%.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
 
