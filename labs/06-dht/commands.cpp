@@ -104,13 +104,20 @@ std::optional<id> asking_peer(session& s, const std::vector<std::string>& w, std
 }
 
 // The path of a query, one message a line, and whether its answer is right.
-void print_lookup(session& s, const lookup_result& r, id at) {
+// False if there is no answer to believe: none came, or its path is not one
+// a query could have taken (the tool trusts no path's length).
+bool print_lookup(session& s, const lookup_result& r, id at) {
     s.last = r;
     std::printf("key %u, asked at peer %u, %s:\n", r.key, at,
                 s.ring.config().shortcuts ? "with shortcuts" : "walking the successors");
     if (!r.ok) {
         std::printf("no answer: the query was lost, or the ring is broken (see the log)\n");
-        return;
+        return false;
+    }
+    if (const std::string problem = path_problem(r.path, at, s.ring.config().m); !problem.empty()) {
+        std::printf("an answer that cannot be right, not believed: %s\n", problem.c_str());
+        s.last.reset();  // nothing to draw
+        return false;
     }
     for (std::size_t i = 1; i < r.path.size(); ++i)
         std::printf("  message %zu: %u -> %u\n", i, r.path[i - 1], r.path[i]);
@@ -127,6 +134,7 @@ void print_lookup(session& s, const lookup_result& r, id at) {
                 "ring not repaired yet)\n",
                 r.key, truth);
     }
+    return true;
 }
 
 void run_lookup(session& s, const std::vector<std::string>& w) {
@@ -147,8 +155,7 @@ void run_put_or_get(session& s, const std::vector<std::string>& w) {
         std::printf("'%s' is key %u (the first %d bits of its SHA-1)\n", w[1].c_str(), *key, s.ring.config().m);
     const store_result r =
         put ? s.ring.put(*at, w[1], *key, w[2], s.patience()) : s.ring.get(*at, w[1], *key, s.patience());
-    print_lookup(s, r.lookup, *at);
-    if (!r.lookup.ok) return;
+    if (!print_lookup(s, r.lookup, *at)) return;
     if (!r.ok)
         std::printf("peer %u did not answer the %s\n", r.lookup.holder.ident, put ? "PUT" : "GET");
     else if (put)

@@ -11,4 +11,6 @@ id key_of(std::string_view name, int m) {
     return m >= 32 ? first : first >> (32 - m);
 }
 
+bool within(id from, id key, id to) { return from < to ? from < key && key <= to : key > from || key <= to; }
+
 }  // namespace dht

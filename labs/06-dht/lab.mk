@@ -19,7 +19,7 @@ LAB06_OBJ := $(BUILD)/$(LAB06)
 include tools/plot/plot.mk
 
 # The given code, the same for every variant. SHA-1 is lab 05's, built here.
-LAB06_LIB_SRC := message.cpp keys.cpp peer.cpp upkeep.cpp host.cpp ring_svg.cpp
+LAB06_LIB_SRC := message.cpp keys.cpp peer.cpp lookups.cpp pairs.cpp addresses.cpp upkeep.cpp host.cpp ring_svg.cpp
 LAB06_LIB_OBJ := $(LAB06_LIB_SRC:%.cpp=$(LAB06_OBJ)/%.o) $(LAB06_OBJ)/sha1.o $(LAB06_OBJ)/sha1_x86.o
 
 # A static pattern: make's % matches one character at least, so sha1%.o would miss sha1.o.

@@ -7,6 +7,13 @@
 // goes next, what to do when a peer falls silent, which predecessor to
 // believe) is a function of routing.cpp: the peer only carries it out.
 //
+// A peer also guards itself against a stranger on the network, who can send
+// it any datagram from any address: it takes a reply only with the unguessable
+// number of one of its requests; it binds an identifier to an address only
+// when that address answers a PING (a stranger cannot pass for a peer the
+// ring knows); it stores only the pairs of its own keys (and its predecessor's
+// copies), and only max_pairs of each.
+//
 // A peer does not run by itself: a host (host.hpp) owns it, hands it the
 // datagrams that arrive on its socket and fires its timers, in one thread.
 // Nothing here blocks.
@@ -33,6 +40,12 @@ namespace dht {
 
 class host;
 
+// The most pairs a peer stores for its own keys, and the most copies it keeps
+// for its predecessor, so that PUTs from anyone cannot fill its memory: with
+// names and values of at most max_text (1,000) bytes each, 2 x 1,000 pairs
+// take at most 4 MB.
+inline constexpr std::size_t max_pairs = 1000;
+
 // What a lookup found, as its origin sees it.
 struct lookup_result {
     bool ok = false;  // false: no ANSWER came, after every try
@@ -43,6 +56,12 @@ struct lookup_result {
     // to the next; the ANSWER, and the GET or PUT that follow, are not counted.
     int messages() const { return path.empty() ? 0 : static_cast<int>(path.size()) - 1; }
 };
+
+// Why `path` cannot be the path of a lookup asked at peer `origin`, or "" if
+// it can: it starts at the origin, and no query passes more peers than the
+// circle (m bits) has. An ANSWER comes from whoever sends it: its path is
+// not believed for being there.
+std::string path_problem(const std::vector<id>& path, id origin, int m);
 
 // What a put or a get did.
 struct store_result {
@@ -93,6 +112,7 @@ private:
         reply_handler on_reply;
         std::function<void()> on_silence;
     };
+    std::uint32_t unguessable_number() const;
     void request(const net::address& to, message m, kind expects, reply_handler on_reply,
                  std::function<void()> on_silence);
     void send_again(std::uint32_t number);
@@ -100,7 +120,7 @@ private:
     void reply(const net::address& to, const message& asked, message answer);
     void take_reply(const message& m, const net::address& from);
 
-    // ---- lookups (peer.cpp)
+    // ---- lookups (lookups.cpp)
     struct lookup_state {
         id key = 0;
         std::optional<net::address> via;  // joining: the first hop, a peer of the ring
@@ -112,26 +132,36 @@ private:
     void take_query(message q, const net::address& from);
     void route(message q, std::vector<id> avoid);
     void answer(const message& q, id holder);
+    void take_answer(const message& a, const net::address& from);
     void finish_lookup(std::uint32_t number, const node& holder, const std::vector<id>& path);
     bool seen_before(const net::address& from, std::uint32_t number);
 
-    // ---- the pairs (peer.cpp)
-    void keep(id key, const std::string& name, const std::string& value);
+    // ---- the pairs (pairs.cpp)
+    void ask_holder(message m, kind expects, std::function<void(const store_result&)> done);
+    void take_pair(const message& m, const net::address& from);
+    void take_get(const message& m, const net::address& from);
+    std::string refusal(const message& m, const net::address& from) const;
     void copy_to(id peer, const std::function<bool(const std::string& name, id key)>& which);
+    void copy_own_pairs(id successor);
 
     // ---- upkeep: pings, repairs, joins, shortcuts (upkeep.cpp)
     void tick();
     void rescue();
     void ping(id peer);
     void ask_successor(id peer);
-    void take_notify(id from, const net::address& where);
+    void believe_notify(id from);
     void silent(id peer);
     void forget_shortcut(id peer);
     void apply(const neighbours& now, std::optional<id> ask, const std::string& why);
     void refresh_finger(std::size_t i);
     void joined(const lookup_result& found, const std::function<void(bool)>& done);
-    void learn(const std::optional<node>& n);
     bool is_suspect(id peer) const;
+
+    // ---- who is where: an identifier bound to an address (addresses.cpp)
+    void take_notify(id from, const net::address& where);
+    void learn(const std::optional<node>& n);
+    void check_address(id who, const net::address& where, const std::string& claim, std::function<void()> then);
+    void bind_if_answers(id who, const net::address& where, const std::string& claim, std::function<void()> then);
 
     host& host_;
     const id ident_;
@@ -145,11 +175,12 @@ private:
     std::vector<std::optional<id>> fingers_;  // the holder of each finger target, when known
     std::vector<id> shortcuts_;
     std::size_t next_finger_ = 0;
-    std::map<id, net::address> known_;                              // the addresses this peer has learnt
+    std::map<id, net::address> known_;                              // who is where (addresses.cpp)
     std::map<id, std::chrono::steady_clock::time_point> suspects_;  // found silent, and when
     std::chrono::steady_clock::time_point heard_from_predecessor_{};
+    std::optional<id> copies_at_;  // the successor that took this peer as its predecessor, and has its copies
+    std::set<id> checking_;        // identifiers whose new address is being asked (a PING) before it is believed
 
-    std::uint32_t next_number_ = 1;
     std::unordered_map<std::uint32_t, pending> pending_;
     std::unordered_map<std::uint32_t, lookup_state> lookups_;
     std::deque<std::string> seen_order_;  // the QUERYs already passed on, oldest first

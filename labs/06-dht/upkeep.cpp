@@ -12,6 +12,7 @@
 #include <string>
 
 #include "host.hpp"
+#include "keys.hpp"
 #include "peer.hpp"
 
 namespace dht {
@@ -21,10 +22,6 @@ namespace {
 std::string text(id i) { return std::to_string(i); }
 std::string text(const std::optional<id>& i) { return i ? std::to_string(*i) : std::string("unknown"); }
 
-// The circle's interval (from, to], for the copies of the pairs. (routing.cpp
-// has the student's in_range; the copies do not depend on it.)
-bool within(id from, id key, id to) { return from < to ? from < key && key <= to : key > from || key <= to; }
-
 }  // namespace
 
 void peer::settle(const neighbours& n, const std::vector<id>& fingers, const std::vector<node>& known) {
@@ -33,6 +30,7 @@ void peer::settle(const neighbours& n, const std::vector<id>& fingers, const std
     fingers_.assign(fingers.begin(), fingers.end());
     shortcuts_ = shortcuts_from(ident_, fingers);
     heard_from_predecessor_ = host_.now();
+    copies_at_ = n.successor;  // in a settled ring, the successor has taken this peer as its predecessor
 }
 
 void peer::start_upkeep() {
@@ -104,6 +102,14 @@ void peer::ask_successor(id other) {
         [this, other](const message& m) {
             learn(m.successor);
             learn(m.predecessor);
+            // The successor names us as its predecessor: from now on it keeps
+            // the copies of our pairs (pairs.cpp: a peer takes copies only
+            // from its predecessor), so they go to it now, once; the copies
+            // sent when it became our successor may have come too early.
+            if (m.predecessor && m.predecessor->ident == ident_ && links_.successor == other && copies_at_ != other) {
+                copies_at_ = other;
+                copy_own_pairs(other);
+            }
             // A peer we found silent ourselves is not believed back into the ring
             // unless it answers a ping now (with loss, a live peer may miss every
             // try): then we ask again, and this time believe it.
@@ -127,8 +133,9 @@ void peer::ask_successor(id other) {
         [this, other] { silent(other); });
 }
 
-void peer::take_notify(id from, const net::address& where) {
-    learn(node{from, where});
+// Peer `from` says it is our predecessor, from the address it is bound to
+// (addresses.cpp has checked that).
+void peer::believe_notify(id from) {
     suspects_.erase(from);  // it speaks: it is there
     if (links_.predecessor == from) {
         heard_from_predecessor_ = host_.now();
@@ -184,9 +191,8 @@ void peer::apply(const neighbours& now, std::optional<id> ask, const std::string
             copy_to(*links_.successor, [this, p](const std::string&, id key) { return within(p, key, ident_); });
     }
     if (links_.successor && links_.successor != before.successor) {
-        // A new successor keeps the copies of our pairs.
-        const std::optional<id> p = links_.predecessor;
-        copy_to(*links_.successor, [this, p](const std::string&, id key) { return !p || within(*p, key, ident_); });
+        copies_at_.reset();                 // until it names us as its predecessor
+        copy_own_pairs(*links_.successor);  // a new successor keeps the copies of our pairs
     }
     if (ask && *ask != ident_) ask_successor(*ask);
 }
@@ -232,10 +238,6 @@ void peer::joined(const lookup_result& found, const std::function<void(bool)>& d
         for (std::size_t i = 0; i < fingers_.size(); ++i) refresh_finger(i);
     start_upkeep();
     done(true);
-}
-
-void peer::learn(const std::optional<node>& n) {
-    if (n && n->ident != ident_) known_[n->ident] = n->where;
 }
 
 }  // namespace dht
