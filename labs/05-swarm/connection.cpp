@@ -7,7 +7,6 @@
 #include "connection.hpp"
 
 #include <memory>
-#include <thread>
 
 #include "common/cli.hpp"
 
@@ -100,9 +99,10 @@ void talk(swarm& peers, const std::shared_ptr<connection>& c) {
     c->peer_id = theirs->peer_id;
     if (std::string refused = peers.join(c); !refused.empty()) return cli::log(c->where, ": not taken: ", refused);
 
-    std::thread writer(write_messages, std::ref(peers), std::ref(*c));
+    // The writer holds the connection too, so that it may end after the reader.
+    if (!peers.spawn_for(c->where, [&peers, c] { write_messages(peers, *c); }))
+        return peers.leave(*c, "turned away: no thread for its writer");
     peers.leave(*c, read_messages(peers, *c));  // also wakes the writer, even one blocked in send
-    writer.join();
 }
 
 }  // namespace
@@ -142,6 +142,12 @@ void dial(swarm& peers, const std::string& host, std::uint16_t port) {
         talk(peers, c);
     }
     peers.dial_ended(where);
+}
+
+void start_dialing(swarm& peers, const std::string& host, std::uint16_t port) {
+    const std::string where = address_text(host, port);
+    if (!peers.should_dial(where)) return;
+    if (!peers.spawn_for(where, [&peers, host, port] { dial(peers, host, port); })) peers.dial_ended(where);
 }
 
 }  // namespace bt

@@ -17,6 +17,9 @@ void serve_incoming(swarm& peers, net::socket connectionSocket, const net::addre
 // Dial host:port, then the same. `where` is how the swarm knows the address
 // ("127.0.0.1:6881", "[::1]:6881": see address_text).
 void dial(swarm& peers, const std::string& host, std::uint16_t port);
+// Dial in a thread of its own, unless that neighbour is connected or being
+// dialed already (or no thread can be had: then not at all).
+void start_dialing(swarm& peers, const std::string& host, std::uint16_t port);
 
 // "127.0.0.1:6881", "[::1]:6881"; an IPv4 client seen by an IPv6 server
 // (::ffff:127.0.0.1) is written as the IPv4 address it is.

@@ -182,7 +182,10 @@ void accept_neighbours(bt::swarm& peers, net::socket& welcomingSocket) {
         // The connection socket moves into its thread (a shared_ptr: std::function copies what it holds).
         auto connectionSocket = std::make_shared<net::socket>(std::move(accepted.value().first));
         const net::address from = accepted.value().second;
-        peers.spawn([&peers, connectionSocket, from] { bt::serve_incoming(peers, std::move(*connectionSocket), from); });
+        // Without a thread for it, the connection socket closes here: the neighbour is turned away.
+        peers.spawn_for(bt::address_text(from.host(), from.port()), [&peers, connectionSocket, from] {
+            bt::serve_incoming(peers, std::move(*connectionSocket), from);
+        });
     }
 }
 
@@ -239,18 +242,18 @@ int main(int argc, char* argv[]) {
              " bytes, upload limit ", std::isinf(o.upload_rate) ? "none" : format_rate(o.upload_rate),
              ", download limit ", std::isinf(o.download_rate) ? "none" : format_rate(o.download_rate));
     if (o.seed) cli::print_line("complete t=0.000");
-    peers.spawn([&peers, &welcomingSocket] { accept_neighbours(peers, welcomingSocket); });
-    peers.spawn([&peers] { peers.run_choker(); });
+    const std::string no_thread = "cannot start: no thread available (a process limit)";
+    if (!peers.spawn([&peers, &welcomingSocket] { accept_neighbours(peers, welcomingSocket); }) ||
+        !peers.spawn([&peers] { peers.run_choker(); }))
+        cli::fail(no_thread);
 
     // Find the others: the tracker's list, or --peers.
     std::optional<bt::announcer> tracker;
     if (o.peers) {
-        for (const auto& [host, p] : *o.peers)
-            if (peers.should_dial(bt::address_text(host, p)))
-                peers.spawn([&peers, host = host, p = p] { bt::dial(peers, host, p); });
+        for (const auto& [host, p] : *o.peers) bt::start_dialing(peers, host, p);
     } else {
         tracker.emplace(peers, *url, port, o.seed);
-        tracker->start();
+        if (!tracker->start()) cli::fail(no_thread);
     }
     run_until_leaving(peers, o, tracker);
 

@@ -8,6 +8,14 @@
 // piece is in, the piece is handed out to be checked against its SHA-1; only
 // then is it ours (verified), or it starts over (failed).
 //
+// Only a block that was asked of a neighbour is taken from that neighbour:
+// a stranger's block could otherwise spoil any piece in progress. When a
+// piece with blocks from several neighbours fails, the hash cannot say
+// whose block was wrong: the piece is asked again of one neighbour alone,
+// and once it passes, each block that came before is compared with the good
+// one. Whoever sent a different block lied (BitTorrent clients call this
+// "smart ban").
+//
 // The choice of a new piece is the student's pick_piece (policy.hpp), or
 // one of baseline.hpp's. Not
 // thread-safe: the swarm's mutex guards it.
@@ -24,6 +32,7 @@
 #include "baseline.hpp"
 #include "bitfield.hpp"
 #include "metainfo.hpp"
+#include "sha1.hpp"
 #include "wire.hpp"
 
 namespace bt {
@@ -50,31 +59,46 @@ public:
                                            const std::vector<wire::block>& asked, std::size_t count,
                                            std::mt19937& random);
 
-    // A block arrived from `who` (asked of it or not). When it completes its
-    // piece, that piece comes back, to be checked against its SHA-1.
+    // A block arrived from `who`. It is taken only if it was asked of `who`
+    // and has not come yet; when it completes its piece, that piece comes
+    // back, to be checked against its SHA-1.
     struct whole_piece {
         std::uint32_t index = 0;
         std::string data;
-        std::set<int> senders;  // who sent its blocks: one of them lied if the hash fails
+        std::set<int> senders;     // who sent its blocks: one of them lied if the hash fails
+        std::vector<int> sent_by;  // per block, who sent it
     };
     std::optional<whole_piece> received(int who, const wire::block& where, const std::string& data);
 
     // Neighbour `who` choked us or left: the blocks we asked of it and did
     // not get may be asked of others.
     void release(int who);
-    void verified(std::uint32_t index);  // the piece's hash matched: it is ours
-    void failed(std::uint32_t index);    // it did not: every block is asked again
+    // The piece's hash matched: it is ours. Returns the neighbours whose
+    // block of it, in an earlier try that failed, differed from this one.
+    std::set<int> verified(const whole_piece& piece);
+    // It did not: every block is asked again (of one neighbour alone, when
+    // several sent this try).
+    void failed(const whole_piece& piece);
 
 private:
     struct in_progress {
         std::string data;
-        std::vector<int> asked_of;  // per block: the neighbour asked for it, or -1
-        std::vector<bool> arrived;  // per block
-        std::size_t missing = 0;    // blocks not arrived yet
-        std::set<int> senders;
-        bool checking = false;      // all arrived, handed out for its SHA-1
+        std::vector<std::set<int>> asked_of;  // per block: the neighbours asked for it (several in the endgame)
+        std::vector<int> sent_by;             // per block: who sent it, -1 while it has not come
+        std::size_t missing = 0;              // blocks not arrived yet
+        bool checking = false;                // all arrived, handed out for its SHA-1
+    };
+    // A block of a piece that failed with several senders: who sent it, and its SHA-1.
+    struct suspect_block {
+        int sender = -1;
+        std::size_t block = 0;
+        sha1::digest hash{};
     };
     std::uint32_t block_length(std::uint32_t index, std::size_t block) const;
+    void start_piece(std::uint32_t index);
+    // May `who` be asked for blocks of this piece? Always, unless the piece
+    // failed before with several senders: then only one neighbour at a time.
+    bool may_ask(int who, std::uint32_t index, const in_progress& piece) const;
     void take_free_blocks(int who, std::uint32_t index, std::vector<wire::block>& out, std::size_t count);
 
     const metainfo& torrent_;
@@ -82,6 +106,7 @@ private:
     bitfield have_;
     std::size_t have_count_ = 0;
     std::map<std::uint32_t, in_progress> active_;
+    std::map<std::uint32_t, std::vector<suspect_block>> suspects_;  // by piece, until it passes
 };
 
 }  // namespace bt

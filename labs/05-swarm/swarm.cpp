@@ -38,6 +38,7 @@ std::string swarm::join(const std::shared_ptr<connection>& c) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_) return "we are leaving";
     if (c->peer_id == settings_.peer_id) return "it is ourselves";
+    if (banned_.count(c->peer_id)) return "it sent us a wrong block before";
     if (c->outgoing) dialed_ids_[c->where] = c->peer_id;
     // Two peers that dial each other end up with two connections: both
     // ends keep the one they had first (as other clients do) and close the new one.
@@ -153,7 +154,16 @@ std::string swarm::handle_piece(connection& c, wire::message& m, std::unique_loc
     const wire::block& b = m.part;
     if (b.piece >= torrent_.piece_count() || std::int64_t{b.begin} + b.length > torrent_.piece_size(b.piece))
         return "a block past the end of piece " + std::to_string(b.piece);
-    c.asked.erase(std::remove(c.asked.begin(), c.asked.end(), b), c.asked.end());
+    // A block we cancelled, or asked for before it choked us, may still be
+    // on its way; but an honest neighbour never sends more blocks than we
+    // asked it for.
+    if (++c.blocks_received > c.requests_sent)
+        return "a block we did not ask for (piece " + std::to_string(b.piece) + " at " + std::to_string(b.begin) + ")";
+    // One we no longer wait for from it counts toward nothing: not a piece,
+    // not its rate (tit-for-tat would reward it).
+    const auto asked = std::find(c.asked.begin(), c.asked.end(), b);
+    if (asked == c.asked.end()) return "";
+    c.asked.erase(asked);
     const clock::time_point now = clock::now();
     c.from_them.add(b.length, now);
     c.last_block = now;
@@ -185,21 +195,25 @@ std::string swarm::handle_piece(connection& c, wire::message& m, std::unique_loc
 }
 
 void swarm::finish_piece(piece_table::whole_piece& piece, bool good) {
+    const std::string index = std::to_string(piece.index);
     if (!good) {
-        table_.failed(piece.index);
         std::string from;
         for (int id : piece.senders)
-            if (auto it = connections_.find(id); it != connections_.end()) from += " " + it->second->where;
+            if (auto it = connections_.find(id); it != connections_.end()) {
+                from += " " + it->second->where;
+                suspected_[id] = it->second->peer_id;
+            }
         cli::log("piece ", piece.index, " failed its SHA-1 check (blocks from", from.empty() ? " gone peers" : from,
                  "): asked again");
-        // One sender alone sent the whole piece: it is the liar, drop it.
-        if (piece.senders.size() == 1)
-            if (auto it = connections_.find(*piece.senders.begin()); it != connections_.end())
-                close(*it->second, "it sent piece " + std::to_string(piece.index) + " with a wrong SHA-1");
+        // One sender alone sent the whole piece: it is the liar. Of several,
+        // the table finds it once the piece passes.
+        if (piece.senders.size() == 1) ban(*piece.senders.begin(), "it sent piece " + index + " with a wrong SHA-1");
+        table_.failed(piece);
         refill_all();
         return;
     }
-    table_.verified(piece.index);
+    for (int liar : table_.verified(piece))
+        ban(liar, "its block of piece " + index + " was wrong (the piece passed its SHA-1 without it)");
     cli::log("piece ", piece.index, " done (", table_.have_count(), "/", torrent_.piece_count(), ")");
     for (auto& [id, c] : connections_) {
         c->outbox += wire::have(piece.index);
@@ -207,6 +221,14 @@ void swarm::finish_piece(piece_table::whole_piece& piece, bool good) {
         c->wake.notify_all();
     }
     if (table_.complete()) news_.notify_all();
+}
+
+void swarm::ban(int id, const std::string& why) {
+    if (auto known = suspected_.find(id); known != suspected_.end()) banned_.insert(known->second);
+    if (auto it = connections_.find(id); it != connections_.end()) {
+        banned_.insert(it->second->peer_id);
+        close(*it->second, why);
+    }
 }
 
 swarm::work swarm::next_work(connection& c, bool may_serve, clock::time_point until) {
@@ -218,6 +240,7 @@ swarm::work swarm::next_work(connection& c, bool may_serve, clock::time_point un
             for (const wire::block& b : table_.next_requests(c.id, c.theirs, neighbour_bitfields(), c.asked,
                                                              requests_in_flight - c.asked.size(), random_)) {
                 c.asked.push_back(b);
+                ++c.requests_sent;
                 c.outbox += wire::request(b);
             }
         }

@@ -64,6 +64,7 @@ struct connection {
     bool am_choking = true, am_interested = false;      // our side: BEP 3 starts choked, not interested
     bool peer_choking = true, peer_interested = false;  // its side
     std::vector<wire::block> asked;  // requests we sent it, not answered yet
+    std::uint64_t requests_sent = 0, blocks_received = 0;  // all its life: blocks may never outnumber requests
     std::deque<wire::block> wanted;  // requests it sent us, not served yet
     std::string outbox;              // messages for the writer to send
     bool refill = true;              // something changed: the writer should try to request more
@@ -137,8 +138,13 @@ public:
     // 30 s is not yet enough to outrank the partners of a whole minute.
     clock::duration rate_window() const { return choke_period_ * 6; }
 
-    // Threads of connections, kept to be joined: reap() those that ended.
-    void spawn(std::function<void()> body);
+    // Threads of the peer, kept to be joined: reap() those that ended.
+    // False when no thread could be started: the system has none to give
+    // (a process limit), or the peer is leaving.
+    bool spawn(std::function<void()> body);
+    // A thread for the connection to a neighbour; without one the neighbour
+    // is turned away, and the first time the log says why.
+    bool spawn_for(const std::string& where, std::function<void()> body);
     void reap();
     void join_all();
 
@@ -149,6 +155,7 @@ private:
     void update_interest(connection& c);
     void piece_is_out(std::uint32_t index);
     void finish_piece(piece_table::whole_piece& piece, bool good);
+    void ban(int id, const std::string& why);  // drop it, and never take it back
     void refill_all();
     void choke_round();
     std::vector<bitfield> neighbour_bitfields() const;
@@ -167,6 +174,11 @@ private:
     int next_id_ = 1;
     std::set<std::string> dialing_;
     std::map<std::string, std::string> dialed_ids_;  // address -> peer id it answered with
+    // The peer ids of those that sent blocks of a piece that failed its
+    // SHA-1, by connection: a liar found out once it has left is still
+    // known. And the peer ids of the liars, never taken back.
+    std::map<int, std::string> suspected_;
+    std::set<std::string> banned_;
     choker_memory choker_memory_;
     std::mt19937 random_;
     bool early_round_ = false;
@@ -189,6 +201,7 @@ private:
     std::mutex workers_mutex_;
     std::list<worker> workers_;
     bool no_more_workers_ = false;  // join_all has begun
+    std::atomic<bool> told_out_of_threads_{false};
 };
 
 // A peer id as text for a log line: printable bytes as they are, others as '.'.

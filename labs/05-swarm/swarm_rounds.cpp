@@ -1,6 +1,7 @@
 // swarm_rounds.cpp - the choking rounds (the student's choker, every 10 s),
 // the progress figures, dialing, stopping, and the connections' threads.
 #include <algorithm>
+#include <system_error>
 
 #include "common/cli.hpp"
 #include "swarm.hpp"
@@ -95,6 +96,7 @@ bool swarm::should_dial(const std::string& address) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_ || dialing_.count(address) || connections_.size() >= 50) return false;
     auto known = dialed_ids_.find(address);
+    if (known != dialed_ids_.end() && banned_.count(known->second)) return false;
     for (auto& [id, c] : connections_)
         if (c->where == address || (known != dialed_ids_.end() && c->peer_id == known->second)) return false;
     dialing_.insert(address);
@@ -118,15 +120,30 @@ void swarm::stop() {
     download_.stop();
 }
 
-void swarm::spawn(std::function<void()> body) {
+bool swarm::spawn(std::function<void()> body) {
     auto ended = std::make_shared<std::atomic<bool>>(false);
     std::lock_guard<std::mutex> lock(workers_mutex_);
-    if (no_more_workers_) return;  // the peer is leaving: nothing new starts
-    workers_.push_back({std::thread([body = std::move(body), ended] {
-                            body();
-                            *ended = true;
-                        }),
-                        ended});
+    if (no_more_workers_) return false;  // the peer is leaving: nothing new starts
+    try {
+        workers_.push_back({std::thread([body = std::move(body), ended] {
+                                body();
+                                *ended = true;
+                            }),
+                            ended});
+    } catch (const std::system_error&) {  // the system has no thread to give (a process limit)
+        return false;
+    }
+    return true;
+}
+
+bool swarm::spawn_for(const std::string& where, std::function<void()> body) {
+    if (spawn(std::move(body))) return true;
+    // tcp_server_threaded meets the same limit the same way: the neighbour
+    // is turned away and the others go on. Once in the log is enough; a
+    // busy swarm would otherwise fill it.
+    if (!stopping_ && !told_out_of_threads_.exchange(true))
+        cli::log(where, ": turned away: no thread available (a process limit); so are others while it lasts");
+    return false;
 }
 
 void swarm::reap() {

@@ -3,6 +3,7 @@
 #include "tracker_client.hpp"
 
 #include <cmath>
+#include <system_error>
 
 #include "common/cli.hpp"
 #include "connection.hpp"
@@ -111,17 +112,23 @@ bool announcer::send(tracker::announce_event event) {
         return false;
     }
     interval_ = std::max<std::int64_t>(1, reply->interval);
-    // A seed dials nobody: the peers that need it dial it.
-    if (event == tracker::announce_event::stopped || peers_.snapshot().complete) return true;
-    for (const tracker::peer& p : reply->peers) {
-        const std::string where = address_text(p.ip, p.port);
-        if (p.port != 0 && peers_.should_dial(where))
-            peers_.spawn([this, host = p.ip, port = p.port] { dial(peers_, host, port); });
-    }
+    // A seed dials the peers it is given too, as libtorrent's do: a
+    // downloader that announced before the seed would otherwise wait a whole
+    // interval, its next announce, to hear of it.
+    if (event == tracker::announce_event::stopped) return true;
+    for (const tracker::peer& p : reply->peers)
+        if (p.port != 0) start_dialing(peers_, p.ip, p.port);
     return true;
 }
 
-void announcer::start() { thread_ = std::thread(&announcer::run, this); }
+bool announcer::start() {
+    try {
+        thread_ = std::thread(&announcer::run, this);
+    } catch (const std::system_error&) {  // the system has no thread to give (a process limit)
+        return false;
+    }
+    return true;
+}
 
 void announcer::run() {
     std::unique_lock<std::mutex> lock(mutex_);

@@ -36,7 +36,7 @@ result<tracker::announce_reply> announce(const tracker_url& url, const tracker::
 class announcer {
 public:
     announcer(swarm& peers, tracker_url url, std::uint16_t listen_port, bool seed);
-    void start();
+    bool start();          // false when no thread can be started for it
     void file_complete();  // announce `completed` now
     // The last announces, before the peer leaves: `completed` if the file
     // became whole since the last announce, then `stopped`.

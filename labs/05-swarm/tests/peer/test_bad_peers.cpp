@@ -3,127 +3,16 @@
 // saying why, and the peer goes on serving the others. Also the command
 // line's conventions.
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <csignal>
-#include <filesystem>
-#include <fstream>
-#include <random>
-#include <sstream>
 #include <string>
 
-#include "../../../../tests/process/child.hpp"
-#include "common/net.hpp"
-#include "metainfo.hpp"
-#include "wire.hpp"
+#include "neighbours.hpp"
 
 using namespace std::string_literals;
+using namespace peer_test;
 
 namespace {
-
-constexpr std::int64_t piece_length = 32768;  // two blocks a piece
-constexpr std::int64_t file_size = 4 * piece_length + 1000;
-
-// A file, its torrent, and a folder for the peers' files; removed at the end.
-struct workspace {
-    std::filesystem::path dir;
-    std::string data;
-    bt::metainfo torrent;
-    workspace() {
-        static int count = 0;
-        dir = std::filesystem::temp_directory_path() /
-              ("lab05-peer-test-" + std::to_string(::getpid()) + "-" + std::to_string(++count));
-        std::filesystem::create_directories(dir);
-        std::mt19937 random(7);
-        data.resize(static_cast<std::size_t>(file_size));
-        for (char& c : data) c = static_cast<char>(random() & 0xff);
-        std::ofstream(dir / "file.bin", std::ios::binary) << data;
-        std::istringstream content(data);
-        torrent = *bt::make_metainfo(content, "file.bin", "http://127.0.0.1:1/announce", piece_length);
-        std::ofstream(dir / "file.torrent", std::ios::binary) << bt::encode_torrent(torrent);
-    }
-    ~workspace() {
-        std::error_code ignored;
-        std::filesystem::remove_all(dir, ignored);
-    }
-    std::string path(const std::string& name) const { return (dir / name).string(); }
-    std::string read(const std::string& name) const {
-        std::ifstream in(dir / name, std::ios::binary);
-        return std::string((std::istreambuf_iterator<char>(in)), {});
-    }
-};
-
-// Our peer, on a free port, with no tracker: `extra` says the rest.
-proc::server start_peer(const workspace& w, const std::string& data, std::vector<std::string> extra) {
-    std::vector<std::string> argv{proc::program("peer"), w.path("file.torrent"), "--data", w.path(data),
-                                  "--port", "0", "--time-scale", "0.1"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    proc::child process(argv);
-    const std::string ready = process.read_line();
-    const std::string prefix = "The peer is ready to receive on port ";
-    REQUIRE(ready.rfind(prefix, 0) == 0);
-    return {std::move(process), static_cast<std::uint16_t>(std::stoi(ready.substr(prefix.size())))};
-}
-
-proc::server start_seed(const workspace& w) {
-    std::error_code ignored;
-    std::filesystem::copy_file(w.path("file.bin"), w.path("seed.bin"), ignored);
-    return start_peer(w, "seed.bin", {"--seed", "--peers", ""});
-}
-
-net::deadline soon() { return net::clock::now() + proc::patience; }
-
-// A neighbour written by hand: the test says every byte.
-struct raw_neighbour {
-    net::socket connection;
-    explicit raw_neighbour(std::uint16_t port) : connection(net::connect_to("127.0.0.1", port).value()) {}
-    explicit raw_neighbour(net::socket s) : connection(std::move(s)) {}
-
-    void send(const std::string& bytes) { REQUIRE(connection.send_all(bytes).ok()); }
-    void handshake(const bt::sha1::digest& info_hash) {
-        send(bt::wire::encode_handshake({info_hash, "-TEST00-000000000000"}));
-    }
-    std::string read_handshake() {
-        net::result<std::string> bytes = connection.recv_exactly(bt::wire::handshake_size, soon());
-        REQUIRE(bytes.ok());
-        return bytes.value();
-    }
-    // The next message's body (keep-alives skipped); nothing once the peer
-    // has closed the connection.
-    std::optional<std::string> next_message() {
-        while (true) {
-            net::result<std::string> prefix = connection.recv_exactly(4, soon());
-            if (!prefix) {
-                REQUIRE(prefix.error().code != std::errc::timed_out);
-                return std::nullopt;
-            }
-            const std::uint32_t length = bt::wire::read_length(prefix.value());
-            if (length == 0) continue;
-            net::result<std::string> body = connection.recv_exactly(length, soon());
-            REQUIRE(body.ok());
-            return body.value();
-        }
-    }
-    // The peer hung up on us: recv ends (closed or reset) before the deadline.
-    bool dropped() {
-        char byte;
-        while (true) {
-            net::result<std::size_t> got = connection.recv(&byte, 1, soon());
-            if (!got) return got.error().code != std::errc::timed_out;
-            if (got.value() == 0) return true;
-        }
-    }
-};
-
-// The peer's log, once it has a line containing `text` (or after the patience).
-bool logged(proc::child& peer, const std::string& text) {
-    const auto until = proc::clock::now() + proc::patience;
-    while (proc::clock::now() < until) {
-        if (peer.error_text().find(text) != std::string::npos) return true;
-        ::usleep(20000);
-    }
-    return false;
-}
 
 // After a bad neighbour: a good one still gets the handshake and the bitfield.
 void still_serves(std::uint16_t port, const bt::metainfo& torrent) {
@@ -215,7 +104,7 @@ TEST_CASE("peer: a piece with a wrong SHA-1 and a sender that vanishes mid-block
     std::string vanished;  // how the downloader names it: "127.0.0.1:PORT"
     {
         raw_neighbour vanishing(downloader.port);
-        vanished = "127.0.0.1:" + std::to_string(vanishing.connection.local_address().value().port());
+        vanished = vanishing.where();
         vanishing.handshake(w.torrent.info_hash);
         vanishing.read_handshake();
         serve_lies(vanishing, true);

@@ -41,8 +41,12 @@ TEST_CASE("pieces: a piece whose blocks all came is handed out whole, then is ou
     bt::piece_table table(t, bt::bitfield(2, false), bt::pick_first_piece);
     std::mt19937 random(1);
     const bt::bitfield all(2, true);
-    std::vector<bt::wire::block> asked = table.next_requests(1, all, {all}, {}, 2, random);
-    REQUIRE(asked.size() == 2);
+    std::vector<bt::wire::block> asked = table.next_requests(1, all, {all}, {}, 1, random);
+    REQUIRE(asked.size() == 1);
+    const std::vector<bt::wire::block> of_two = table.next_requests(2, all, {all}, {}, 1, random);
+    REQUIRE(of_two.size() == 1);
+    asked.push_back(of_two[0]);
+    CHECK(asked[1] == bt::wire::block{0, 16384, 16384});  // the rest of the piece started
     CHECK_FALSE(table.received(1, asked[0], std::string(16384, 'a')));
     CHECK_FALSE(table.received(2, asked[0], std::string(16384, 'b')));  // the same block again: ignored
     std::optional<bt::piece_table::whole_piece> whole = table.received(2, asked[1], std::string(16384, 'c'));
@@ -50,7 +54,7 @@ TEST_CASE("pieces: a piece whose blocks all came is handed out whole, then is ou
     CHECK(whole->index == 0);
     CHECK(whole->data == std::string(16384, 'a') + std::string(16384, 'c'));
     CHECK(whole->senders == std::set<int>{1, 2});
-    table.verified(0);
+    CHECK(table.verified(*whole).empty());
     CHECK(table.have_count() == 1);
     CHECK(table.have()[0]);
 }
@@ -67,8 +71,59 @@ TEST_CASE("pieces: a failed piece and a neighbour that leaves give their blocks 
     table.received(2, again[0], std::string(16384, 'x'));
     std::optional<bt::piece_table::whole_piece> whole = table.received(2, again[1], std::string(16384, 'x'));
     REQUIRE(whole);
-    table.failed(0);  // wrong SHA-1: asked again from the start
+    table.failed(*whole);  // wrong SHA-1: asked again from the start
     CHECK(table.next_requests(3, all, {all}, {}, 2, random) == first);
+}
+
+TEST_CASE("pieces: a block is taken only from the neighbour it was asked of") {
+    const bt::metainfo t = torrent_of(32768);  // one piece, two blocks
+    bt::piece_table table(t, bt::bitfield(1, false), bt::pick_first_piece);
+    std::mt19937 random(1);
+    const bt::bitfield all(1, true);
+    const std::vector<bt::wire::block> of_one = table.next_requests(1, all, {all}, {}, 1, random);
+    REQUIRE(of_one.size() == 1);
+    const bt::wire::block second{0, 16384, 16384};
+    // A stranger's blocks, asked of someone else or of nobody, change nothing...
+    CHECK_FALSE(table.received(2, of_one[0], std::string(16384, '\0')));
+    CHECK_FALSE(table.received(2, second, std::string(16384, '\0')));
+    CHECK_FALSE(table.received(1, second, std::string(16384, '\0')));
+    // ... so the blocks asked for still come, and make the piece.
+    CHECK_FALSE(table.received(1, of_one[0], std::string(16384, 'a')));
+    const std::vector<bt::wire::block> of_three = table.next_requests(3, all, {all}, {}, 2, random);
+    REQUIRE(of_three == std::vector<bt::wire::block>{second});
+    std::optional<bt::piece_table::whole_piece> whole = table.received(3, second, std::string(16384, 'b'));
+    REQUIRE(whole);
+    CHECK(whole->data == std::string(16384, 'a') + std::string(16384, 'b'));
+    CHECK(whole->sent_by == std::vector<int>{1, 3});
+}
+
+TEST_CASE("pieces: a piece that failed with two senders comes from one neighbour next, which names the liar") {
+    const bt::metainfo t = torrent_of(32768);  // one piece, two blocks
+    bt::piece_table table(t, bt::bitfield(1, false), bt::pick_first_piece);
+    std::mt19937 random(1);
+    const bt::bitfield all(1, true);
+    const bt::wire::block first{0, 0, 16384}, second{0, 16384, 16384};
+    REQUIRE(table.next_requests(1, all, {all}, {}, 1, random) == std::vector<bt::wire::block>{first});
+    REQUIRE(table.next_requests(2, all, {all}, {}, 1, random) == std::vector<bt::wire::block>{second});
+    table.received(1, first, std::string(16384, 'a'));
+    std::optional<bt::piece_table::whole_piece> spoiled = table.received(2, second, std::string(16384, 'x'));
+    REQUIRE(spoiled);
+    table.failed(*spoiled);  // 'x' was the lie, but the hash cannot say whose block it was
+
+    // The next try is neighbour 3's alone: 2 gets nothing of it, even in the endgame.
+    REQUIRE(table.next_requests(3, all, {all}, {}, 1, random) == std::vector<bt::wire::block>{first});
+    CHECK(table.next_requests(2, all, {all}, {}, 2, random).empty());
+    // If 3 leaves halfway, the piece starts over, again for one neighbour.
+    table.received(3, first, std::string(16384, 'a'));
+    table.release(3);
+    REQUIRE(table.next_requests(4, all, {all}, {}, 2, random) == std::vector<bt::wire::block>{first, second});
+    CHECK(table.next_requests(1, all, {all}, {}, 2, random).empty());
+    table.received(4, first, std::string(16384, 'a'));
+    std::optional<bt::piece_table::whole_piece> good = table.received(4, second, std::string(16384, 'b'));
+    REQUIRE(good);
+    // It passed: 1's block was the same as this one, 2's was not.
+    CHECK(table.verified(*good) == std::set<int>{2});
+    CHECK(table.complete());
 }
 
 TEST_CASE("pieces: the endgame asks for the last blocks a second time, elsewhere") {
@@ -82,6 +137,12 @@ TEST_CASE("pieces: the endgame asks for the last blocks a second time, elsewhere
     CHECK(table.next_requests(2, all, {all}, {}, 2, random) == slow);
     // ... but not twice the same.
     CHECK(table.next_requests(2, all, {all}, slow, 2, random).empty());
+    // Either may send it; a third, asked nothing, may not.
+    CHECK_FALSE(table.received(3, slow[0], std::string(16384, 'x')));
+    CHECK_FALSE(table.received(2, slow[0], std::string(16384, 'a')));
+    std::optional<bt::piece_table::whole_piece> whole = table.received(1, slow[1], std::string(16384, 'b'));
+    REQUIRE(whole);
+    CHECK(whole->sent_by == std::vector<int>{2, 1});
 }
 
 TEST_CASE("pieces: a picker that names a piece we cannot ask for is not obeyed") {
