@@ -125,7 +125,8 @@ int main(int argc, char* argv[]) {
     s.shortcuts = !walk;
     s.lookup_wait = std::max(dht::ms(2000), 4 * s.tries * s.timeout);
 
-    dht::allow_many_sockets();  // --random 4096 is 4,096 sockets
+    // --random 4096 is 4,096 sockets
+    if (std::string problem = dht::allow_many_sockets(ids.size()); !problem.empty()) cli::fail(problem);
     dht::host ring(s);
     for (id i : ids) {
         net::result<dht::peer*> started = ring.start(i);

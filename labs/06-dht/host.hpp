@@ -1,10 +1,12 @@
-// host.hpp - lab 06: many peers in one program, one thread, one poll().
+// host.hpp - lab 06: many peers in one program, one thread, one wait.
 //
 // Each peer has its own UDP socket and address, exactly as if it ran alone;
 // the host only saves the cost of a process per peer. A ring of 1,024 peers
 // as 1,024 processes would need 1,024 schedulings for every hop of a query on
-// a two-core machine; here one thread waits on all the sockets at once with
-// poll() (as lab 03's poll server does), hands each datagram to its peer, and
+// a two-core machine; here one thread waits on all the sockets at once (as
+// lab 03's poll server does, with the wrapper's poller: epoll on Linux, which
+// reports only the sockets that have a datagram, so a hop costs the same in
+// a ring of 64 as in one of 16,384), hands each datagram to its peer, and
 // fires the peers' timers. One thread also means no locks: a peer's state is
 // only ever touched by that thread.
 //
@@ -12,7 +14,7 @@
 // go nowhere, and the others notice only by its silence.
 #pragma once
 
-#include <poll.h>  // POSIX: the wrapper waits on one socket at a time, the host on all of them
+#include <poll.h>  // POSIX: the terminal, which the dht tool reads between turns
 
 #include <chrono>
 #include <cstdint>
@@ -20,9 +22,11 @@
 #include <memory>
 #include <queue>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "../../common/net.hpp"
+#include "../../common/poller.hpp"
 #include "peer.hpp"
 #include "routing.hpp"
 
@@ -47,8 +51,9 @@ struct settings {
 
 // A thousand peers are a thousand sockets: more than the usual limit of
 // 1,024 open files per process. Raises this process's limit to the most the
-// system allows (as `ulimit -n` would).
-void allow_many_sockets();
+// system allows (as `ulimit -n` would), and says what is wrong ("" if
+// nothing) when that is still too few for `peers` sockets and a few files.
+std::string allow_many_sockets(std::size_t peers = 0);
 
 class host {
 public:
@@ -121,9 +126,8 @@ private:
     std::chrono::steady_clock::duration held_up_{};  // how long this process was seen not to run
     std::chrono::steady_clock::time_point last_turn_{};
     std::vector<char> buffer_;
-    std::vector<pollfd> watched_;  // the sockets poll() waits on, and their peers
-    std::vector<peer*> owners_;
-    bool peers_changed_ = true;
+    net::poller waiting_;  // every live peer's socket, keyed by its place in peers_
+    std::unordered_map<id, peer*> live_;  // the live peers by identifier (find() in a ring of 16,384)
 };
 
 }  // namespace dht
