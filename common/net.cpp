@@ -438,6 +438,11 @@ result<void> socket::set_no_delay() {
                   [&] { return text_of(handle_) + ", TCP_NODELAY"; });
 }
 
+result<void> socket::set_non_blocking(bool on) {
+    return option([&] { return platform::set_non_blocking(handle_, on); },
+                  [&] { return text_of(handle_) + (on ? ", O_NONBLOCK" : ", blocking"); });
+}
+
 result<void> socket::set_buffer_size(direction which, int bytes) {
     const int name = which == direction::read ? SO_RCVBUF : SO_SNDBUF;
     return option([&] { return platform::set_option(handle_, SOL_SOCKET, name, bytes); },

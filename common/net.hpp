@@ -127,6 +127,10 @@ public:
     result<void> set_receive_timeout(std::chrono::milliseconds timeout);
     result<void> set_send_timeout(std::chrono::milliseconds timeout);
     result<void> set_no_delay();  // TCP_NODELAY: each send() leaves at once
+    // A program that waits on many sockets with a poller: send() takes what
+    // fits in the system's buffer and says how much, recv() takes what is
+    // there; a call that would wait fails at once with timed_out instead.
+    result<void> set_non_blocking(bool on = true);
     // The system's buffer for this direction (SO_RCVBUF for read, SO_SNDBUF for write).
     result<void> set_buffer_size(direction which, int bytes);
     result<address> local_address() const;

@@ -182,6 +182,11 @@ int set_timeout(socket_handle handle, int name, std::chrono::milliseconds timeou
     return set_option(handle, SOL_SOCKET, name, static_cast<DWORD>(timeout.count()));  // a DWORD of ms
 }
 
+int set_non_blocking(socket_handle handle, bool on) {
+    u_long mode = on ? 1 : 0;
+    return ::ioctlsocket(handle, FIONBIO, &mode);
+}
+
 void on_ctrl_c(std::atomic<bool>& stop, void (*wake)()) {
     stop_flag = &stop;
     wake_handler = wake;
@@ -283,6 +288,12 @@ int set_timeout(socket_handle handle, int name, std::chrono::milliseconds timeou
     tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
     tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
     return set_option(handle, SOL_SOCKET, name, tv);
+}
+
+int set_non_blocking(socket_handle handle, bool on) {
+    const int flags = ::fcntl(handle, F_GETFL, 0);
+    if (flags < 0) return -1;
+    return ::fcntl(handle, F_SETFL, on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK);
 }
 
 void on_ctrl_c(std::atomic<bool>& stop, void (*wake)()) {

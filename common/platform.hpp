@@ -92,6 +92,9 @@ int poll_sockets(pollfd* entries, std::size_t count, int wait_ms);
 // SO_RCVTIMEO or SO_SNDTIMEO (0: none).
 int set_timeout(socket_handle handle, int name, std::chrono::milliseconds timeout);
 int set_reuse_address(socket_handle handle);  // restart a server at once, never share its port
+// O_NONBLOCK (ioctlsocket FIONBIO on Windows): a call that would wait fails
+// at once with "would block" instead. 0 on success.
+int set_non_blocking(socket_handle handle, bool on);
 
 // Ctrl-C. From now on SIGINT and SIGTERM (POSIX), or Ctrl-C, Ctrl-Break and
 // closing the console (Windows), set `stop` and then call wake() in a thread

@@ -1,7 +1,5 @@
-// connection.hpp - one neighbour over TCP: the handshake, then a reader
-// thread and a writer thread (lab 03's thread per connection, once for
-// each direction: TCP is full duplex, and a peer uploads and downloads on
-// the same connection at once).
+// connection.hpp - a new neighbour over TCP: dialing it, or taking its
+// call, and the handshake; then the swarm's event loop takes it on.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +10,7 @@
 
 namespace bt {
 
-// A neighbour that dialed us: run in a thread of its own until it ends.
+// A neighbour that dialed us: its handshake, in a thread of its own.
 void serve_incoming(swarm& peers, net::socket connectionSocket, const net::address& from);
 // Dial host:port, then the same. `where` is how the swarm knows the address
 // ("127.0.0.1:6881", "[::1]:6881": see address_text).

@@ -26,7 +26,7 @@ LAB05_TEST_OBJ := $(patsubst $(LAB05)/tests/%.cpp,$(LAB05_OUT)/tests/%.o,$(wildc
 
 # The peer: everything but the student's policy.cpp, and lab 04's units.
 LAB05_PEER_SRC := wire.cpp token_bucket.cpp storage.cpp pieces.cpp baseline.cpp swarm.cpp swarm_rounds.cpp \
-                  connection.cpp tracker_client.cpp
+                  swarm_loop.cpp connection.cpp tracker_client.cpp
 LAB05_PEER_OBJ := $(LAB05_PEER_SRC:%.cpp=$(LAB05_OUT)/%.o) $(LAB05_LIB_OBJ) $(BUILD)/labs/04-distribution-time/units.o
 LAB05_PEER_TEST_OBJ := $(patsubst $(LAB05)/tests/peer/%.cpp,$(LAB05_OUT)/tests/peer/%.o,$(wildcard $(LAB05)/tests/peer/*.cpp))
 

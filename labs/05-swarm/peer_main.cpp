@@ -5,8 +5,9 @@
 // The lecture's steps, in order: read the .torrent; open the file (a seed
 // checks that it holds every piece); listen for neighbours, like any TCP
 // server; ask the tracker who else takes part (or take --peers); then
-// trade pieces with every neighbour, each connection in threads of its
-// own, until the file is complete, and beyond if the peer stays.
+// trade pieces with every neighbour, all of them watched by one thread
+// (an event loop, as lab 03's poll() server), until the file is complete,
+// and beyond if the peer stays.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -170,25 +171,6 @@ bt::peer_settings settings_from(const options& o) {
     return settings;
 }
 
-// The welcoming socket's loop: each neighbour that dials us gets its threads.
-void accept_neighbours(bt::swarm& peers, net::socket& welcomingSocket) {
-    while (true) {
-        net::result<std::pair<net::socket, net::address>> accepted = welcomingSocket.accept();
-        if (!accepted) {
-            if (net::stop_requested() || peers.stopping()) return;
-            cli::log(accepted.error());
-            continue;
-        }
-        // The connection socket moves into its thread (a shared_ptr: std::function copies what it holds).
-        auto connectionSocket = std::make_shared<net::socket>(std::move(accepted.value().first));
-        const net::address from = accepted.value().second;
-        // Without a thread for it, the connection socket closes here: the neighbour is turned away.
-        peers.spawn_for(bt::address_text(from.host(), from.port()), [&peers, connectionSocket, from] {
-            bt::serve_incoming(peers, std::move(*connectionSocket), from);
-        });
-    }
-}
-
 // Progress lines, and "complete", until it is time to leave.
 void run_until_leaving(bt::swarm& peers, const options& o, std::optional<bt::announcer>& tracker) {
     const auto every = std::chrono::duration_cast<bt::clock::duration>(std::chrono::duration<double>(o.progress));
@@ -243,9 +225,8 @@ int main(int argc, char* argv[]) {
              ", download limit ", std::isinf(o.download_rate) ? "none" : format_rate(o.download_rate));
     if (o.seed) cli::print_line("complete t=0.000");
     const std::string no_thread = "cannot start: no thread available (a process limit)";
-    if (!peers.spawn([&peers, &welcomingSocket] { accept_neighbours(peers, welcomingSocket); }) ||
-        !peers.spawn([&peers] { peers.run_choker(); }))
-        cli::fail(no_thread);
+    // One thread for every neighbour (the event loop), as lab 03's poll() server.
+    if (!peers.spawn([&peers, &welcomingSocket] { peers.run(welcomingSocket); })) cli::fail(no_thread);
 
     // Find the others: the tracker's list, or --peers.
     std::optional<bt::announcer> tracker;
@@ -259,8 +240,7 @@ int main(int argc, char* argv[]) {
 
     // Leave: tell the tracker, close every connection, wait for every thread.
     if (tracker) tracker->finish();
-    peers.stop();
-    static_cast<void>(welcomingSocket.shutdown(net::socket::direction::read));  // wakes accept()
+    peers.stop();  // wakes the event loop, which closes every connection
     peers.join_all();
     return cli::success;
 }

@@ -1,6 +1,7 @@
 // swarm.cpp - the BEP 3 rules between a peer and its neighbours: joining,
-// each message received, what each writer sends next, leaving.
-// (The choking rounds and the bookkeeping are in swarm_rounds.cpp.)
+// each message received, what to send each next, leaving.
+// (The choking rounds and the bookkeeping are in swarm_rounds.cpp, the
+// event loop that moves the bytes in swarm_loop.cpp.)
 #include "swarm.hpp"
 
 #include <algorithm>
@@ -11,7 +12,15 @@ namespace bt {
 
 namespace {
 constexpr std::size_t max_connections = 55;     // the tracker gives at most 50 peers
-constexpr std::size_t requests_in_flight = 4;   // 4 x 16 KiB asked of each neighbour at once
+// How many blocks we ask of one neighbour at once. Each block costs a round
+// trip between request and reply; with a fixed 4 x 16 KiB in flight a fast
+// neighbour idles between replies. libtorrent's rule: keep about its rate x
+// a queue time's worth of blocks asked (here 1 s), never fewer than 4 (a
+// new neighbour) nor more than 64 (a slow one must not hold the pieces
+// that others could send). The handout's "How the peer works" has the
+// figures.
+constexpr std::size_t min_requests = 4, max_requests = 64;
+constexpr double request_queue_seconds = 1;
 constexpr std::size_t max_queued_requests = 256;  // more than any client pipelines
 }  // namespace
 
@@ -32,7 +41,15 @@ swarm::swarm(const metainfo& torrent, storage& disk, bitfield have, peer_setting
       uploaded_(std::chrono::seconds(2)),
       piece_out_(torrent.piece_count(), false),
       upload_(settings_.upload_rate),
-      download_(settings_.download_rate) {}
+      download_(settings_.download_rate) {
+    // The event loop's doorbell: a UDP socket on loopback that the loop
+    // watches with the others; any thread rings it with a datagram.
+    for (const char* loopback : {"127.0.0.1", "::1"})
+        if (net::result<net::socket> s = net::server_socket(net::udp, loopback, 0)) {
+            wake_ = std::move(s.value());
+            break;
+        }
+}
 
 std::string swarm::join(const std::shared_ptr<connection>& c) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -40,6 +57,7 @@ std::string swarm::join(const std::shared_ptr<connection>& c) {
     if (c->peer_id == settings_.peer_id) return "it is ourselves";
     if (banned_.count(c->peer_id)) return "it sent us a wrong block before";
     if (c->outgoing) dialed_ids_[c->where] = c->peer_id;
+    wake_loop();  // to watch its socket from now on
     // Two peers that dial each other end up with two connections: both
     // ends keep the one they had first (as other clients do) and close the new one.
     for (auto& [id, old] : connections_)
@@ -60,13 +78,11 @@ void swarm::update_interest(connection& c) {
     c.am_interested = want;
     c.outbox += wire::simple(want ? wire::message_id::interested : wire::message_id::not_interested);
     c.refill = true;
-    c.wake.notify_all();
 }
 
 void swarm::refill_all() {
     for (auto& [id, c] : connections_) {
         c->refill = true;
-        c->wake.notify_all();
     }
 }
 
@@ -86,16 +102,12 @@ std::string swarm::handle(connection& c, wire::message& m) {
             if (c.peer_choking) cli::log(c.where, ": unchoked us");
             c.peer_choking = false;
             c.refill = true;
-            c.wake.notify_all();
             break;
         case wire::message_id::interested: {
             c.peer_interested = true;
             std::size_t unchoked = 0;
             for (auto& [id, other] : connections_) unchoked += other->am_choking ? 0 : 1;
-            if (c.am_choking && unchoked < regular_unchokes) {  // a free slot need not wait for the round
-                early_round_ = true;
-                choker_wake_.notify_all();
-            }
+            if (c.am_choking && unchoked < regular_unchokes) early_round_ = true;  // a free slot need not wait for the round
             break;
         }
         case wire::message_id::not_interested:
@@ -108,7 +120,6 @@ std::string swarm::handle(connection& c, wire::message& m) {
             piece_is_out(m.index);
             update_interest(c);
             c.refill = true;
-            c.wake.notify_all();
             break;
         case wire::message_id::bitfield: {
             // BEP 3 sends it first or not at all; some clients (aria2c) send
@@ -120,7 +131,6 @@ std::string swarm::handle(connection& c, wire::message& m) {
                 if (c.theirs[i]) piece_is_out(i);
             update_interest(c);
             c.refill = true;
-            c.wake.notify_all();
             break;
         }
         case wire::message_id::request:
@@ -146,7 +156,6 @@ std::string swarm::handle_request(connection& c, const wire::block& b) {
     if (c.am_choking || settings_.upload_rate <= 0) return "";
     if (c.wanted.size() >= max_queued_requests) return "over " + std::to_string(max_queued_requests) + " requests queued";
     c.wanted.push_back(b);
-    c.wake.notify_all();
     return "";
 }
 
@@ -166,10 +175,10 @@ std::string swarm::handle_piece(connection& c, wire::message& m, std::unique_loc
     c.asked.erase(asked);
     const clock::time_point now = clock::now();
     c.from_them.add(b.length, now);
+    c.recently.add(b.length, now);
     c.last_block = now;
     downloaded_.add(b.length, now);
     c.refill = true;
-    c.wake.notify_all();
     // In the endgame the same block was asked of others too: they need not send it.
     for (auto& [id, other] : connections_) {
         auto asked = std::find(other->asked.begin(), other->asked.end(), b);
@@ -177,7 +186,6 @@ std::string swarm::handle_piece(connection& c, wire::message& m, std::unique_loc
         other->asked.erase(asked);
         other->outbox += wire::cancel(b);
         other->refill = true;
-        other->wake.notify_all();
     }
     std::optional<piece_table::whole_piece> whole = table_.received(c.id, b, m.data);
     if (!whole) return "";
@@ -218,7 +226,6 @@ void swarm::finish_piece(piece_table::whole_piece& piece, bool good) {
     for (auto& [id, c] : connections_) {
         c->outbox += wire::have(piece.index);
         update_interest(*c);
-        c->wake.notify_all();
     }
     if (table_.complete()) news_.notify_all();
 }
@@ -231,34 +238,43 @@ void swarm::ban(int id, const std::string& why) {
     }
 }
 
-swarm::work swarm::next_work(connection& c, bool may_serve, clock::time_point until) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    while (true) {
-        if (c.closing || stopping_) return {"", std::nullopt, true};
-        if (c.refill && !c.peer_choking && c.am_interested && c.asked.size() < requests_in_flight) {
-            c.refill = false;
-            for (const wire::block& b : table_.next_requests(c.id, c.theirs, neighbour_bitfields(), c.asked,
-                                                             requests_in_flight - c.asked.size(), random_)) {
-                c.asked.push_back(b);
-                ++c.requests_sent;
-                c.outbox += wire::request(b);
-            }
+std::size_t swarm::requests_wanted(connection& c) {
+    const double blocks = c.recently.rate() * request_queue_seconds / wire::block_size;
+    return std::clamp(static_cast<std::size_t>(blocks), min_requests, max_requests);
+}
+
+void swarm::fill(connection& c, std::size_t room) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (c.closing || stopping_) return;
+    const std::size_t depth = requests_wanted(c);
+    if (c.refill && !c.peer_choking && c.am_interested && c.asked.size() < depth) {
+        c.refill = false;
+        for (const wire::block& b : table_.next_requests(c.id, c.theirs, neighbour_bitfields(), c.asked,
+                                                         depth - c.asked.size(), random_)) {
+            c.asked.push_back(b);
+            ++c.requests_sent;
+            c.outbox += wire::request(b);
         }
-        work next;
-        if (may_serve && !c.am_choking && !c.wanted.empty()) {
-            next.serve = c.wanted.front();
+    }
+    // Blocks go out as the upload limit earns their tokens; without a limit,
+    // several at once, so that one send() carries them all.
+    while (!c.am_choking && !c.closing && c.outbox.size() < room) {
+        if (!c.serving) {
+            if (c.wanted.empty()) break;
+            c.serving = c.wanted.front();
             c.wanted.pop_front();
+            c.may_send = upload_.reserve(c.serving->length);
         }
-        if (!c.outbox.empty() || next.serve) {
-            next.bytes = std::exchange(c.outbox, std::string());
-            return next;
-        }
-        if (c.wake.wait_until(lock, until) == std::cv_status::timeout) return {};
+        if (clock::now() < c.may_send) break;
+        serve_block(c);
     }
 }
 
-void swarm::served(connection& c, const wire::block& b) {
-    std::lock_guard<std::mutex> lock(mutex_);
+void swarm::serve_block(connection& c) {
+    const wire::block b = *std::exchange(c.serving, std::nullopt);
+    result<std::string> data = disk_.read(b.piece, b.begin, b.length);
+    if (!data) return close(c, data.error().message);
+    c.outbox += wire::piece(b.piece, b.begin, *data);
     const clock::time_point now = clock::now();
     c.to_them.add(b.length, now);
     uploaded_.add(b.length, now);
@@ -272,14 +288,12 @@ void swarm::piece_is_out(std::uint32_t index) {
 
 void swarm::close(connection& c, const std::string& why) {
     if (c.drop_reason.empty()) c.drop_reason = why;
-    c.closing = true;
-    static_cast<void>(c.socket.shutdown(net::socket::direction::both));  // wakes its reader and writer
-    c.wake.notify_all();
+    c.closing = true;  // the event loop closes its socket
 }
 
 void swarm::leave(connection& c, const std::string& why) {
     std::lock_guard<std::mutex> lock(mutex_);
-    close(c, why);  // its other thread, reader or writer, stops too
+    close(c, why);
     auto it = connections_.find(c.id);
     if (it == connections_.end() || it->second.get() != &c) return;  // never joined, or gone already
     connections_.erase(it);

@@ -1,13 +1,16 @@
-// swarm.hpp - what one peer knows about its neighbours, shared by every
-// connection's threads under one mutex.
+// swarm.hpp - what one peer knows about its neighbours.
 //
-// Each neighbour is a `connection` with two threads (connection.cpp): a
-// reader that receives messages and hands them to handle(), and a writer
-// that sends what next_work() gives it: control messages, requests, and
-// the blocks the neighbour asked for. The swarm decides everything in
-// between: the BEP 3 rules (choke, interest, have), the blocks to request
-// (the student's pick_piece, through piece_table), the checking of whole
-// pieces, and every 10 s the choking round (the student's choose_unchoked).
+// Every neighbour's socket is watched by one thread, the event loop
+// (swarm_loop.cpp), the way lab 03's poll() server watches its clients:
+// it receives what a neighbour sent, cuts it into messages and hands each
+// to handle(); it sends what fill() queued for it (control messages,
+// requests, the blocks it asked for); and it runs the timers (the choking
+// round every 10 s, keep-alives, silent neighbours). The swarm decides
+// everything in between: the BEP 3 rules (choke, interest, have), the
+// blocks to request (the student's pick_piece, through piece_table), the
+// checking of whole pieces, and the choking round (the student's
+// choose_unchoked). The handshakes, the tracker and the progress lines run
+// in threads of their own, so the swarm's state is under one mutex.
 #pragma once
 
 #include <atomic>
@@ -27,6 +30,7 @@
 #include <vector>
 
 #include "common/net.hpp"
+#include "common/poller.hpp"
 #include "metainfo.hpp"
 #include "pieces.hpp"
 #include "baseline.hpp"
@@ -49,13 +53,19 @@ struct peer_settings {
     choker chooser = choose_unchoked;    // likewise
 };
 
-// One neighbour. The fields after `peer_id` are guarded by the swarm's mutex.
+// One neighbour. The fields from `peer_id` to `last_block` are guarded by
+// the swarm's mutex; those after, by being the event loop's alone.
 struct connection {
     connection(net::socket s, std::string address, bool dialed, clock::duration window)
-        : socket(std::move(s)), where(std::move(address)), outgoing(dialed), from_them(window), to_them(window) {}
+        : socket(std::move(s)),
+          where(std::move(address)),
+          outgoing(dialed),
+          from_them(window),
+          to_them(window),
+          recently(std::chrono::seconds(2)) {}
 
     int id = 0;
-    net::socket socket;       // its reader receives, its writer sends; others only shut it down
+    net::socket socket;       // the handshake's thread uses it, then the event loop alone
     const std::string where;  // "127.0.0.1:50512": how the log names it
     const bool outgoing;      // we dialed it (else it dialed us)
     std::string peer_id;
@@ -66,13 +76,23 @@ struct connection {
     std::vector<wire::block> asked;  // requests we sent it, not answered yet
     std::uint64_t requests_sent = 0, blocks_received = 0;  // all its life: blocks may never outnumber requests
     std::deque<wire::block> wanted;  // requests it sent us, not served yet
-    std::string outbox;              // messages for the writer to send
-    bool refill = true;              // something changed: the writer should try to request more
-    bool closing = false;
+    std::optional<wire::block> serving;  // taken from `wanted`, its upload tokens reserved until `may_send`
+    clock::time_point may_send{};
+    std::string outbox;              // messages queued for the event loop to send
+    bool refill = true;              // something changed: try to request more
+    std::atomic<bool> closing{false};  // the event loop looks without the mutex
     std::string drop_reason;         // why it is closing, when the swarm closed it
     rate_meter from_them, to_them;   // piece bytes, over the choker's window
+    rate_meter recently;             // piece bytes from it over 2 s: how many requests to keep asked
     clock::time_point last_block = clock::now();
-    std::condition_variable wake;    // the writer waits on it
+
+    // The event loop's own.
+    std::string inbox;               // received, not yet a whole message
+    std::string sending;             // taken from outbox, not all sent yet
+    std::size_t sent = 0;            // of `sending`
+    clock::time_point read_after{};  // the download limit: receive nothing before
+    clock::time_point last_heard = clock::now(), last_sent = clock::now(), partial_since{};
+    unsigned watching = 0;           // the poller's interest now
 };
 
 class swarm {
@@ -86,24 +106,16 @@ public:
     // connection must be dropped.
     std::string handle(connection& c, wire::message& m);
 
-    // The writer's next job: bytes to send (control messages, requests), and,
-    // when `may_serve`, maybe a block the neighbour asked for (the writer
-    // then reserves upload tokens, sends it when they are earned, and calls
-    // served()). Waits for one, or until `until` (then with nothing);
-    // `done` when the connection is closing.
-    struct work {
-        std::string bytes;
-        std::optional<wire::block> serve;
-        bool done = false;
-    };
-    work next_work(connection& c, bool may_serve, clock::time_point until);
-    void served(connection& c, const wire::block& b);
-    // The connection ends (called by its reader and its writer; the first
-    // reason is the one logged).
+    // Queues what the neighbour should get now: our requests (as many as
+    // its rate calls for), and the blocks it asked for that the upload
+    // limit lets go (up to `room` bytes queued in all).
+    void fill(connection& c, std::size_t room);
+    // The connection ends (the first reason is the one logged).
     void leave(connection& c, const std::string& why);
 
-    // Every 10 s x time scale (and sooner for a free slot): the student's choker.
-    void run_choker();
+    // The event loop: every neighbour, the welcoming socket and the timers,
+    // until stop(). Runs in a thread of its own.
+    void run(net::socket& welcomingSocket);
 
     // Dialing: whether to connect to this address now (not connected, not
     // being connected, not a peer we already know by another connection).
@@ -125,7 +137,7 @@ public:
     // swarm stops), or `until`.
     void wait_for_news(clock::time_point until);
 
-    void stop();  // ends every connection and wakes every waiting thread
+    void stop();  // ends every connection and wakes every waiting thread, the event loop too
     bool stopping() const { return stopping_; }
     token_bucket& upload_limit() { return upload_; }
     token_bucket& download_limit() { return download_; }
@@ -142,7 +154,7 @@ public:
     // False when no thread could be started: the system has none to give
     // (a process limit), or the peer is leaving.
     bool spawn(std::function<void()> body);
-    // A thread for the connection to a neighbour; without one the neighbour
+    // A thread for a neighbour's dialing and handshake; without one the neighbour
     // is turned away, and the first time the log says why.
     bool spawn_for(const std::string& where, std::function<void()> body);
     void reap();
@@ -152,7 +164,16 @@ private:
     void close(connection& c, const std::string& why);  // with the mutex held
     std::string handle_request(connection& c, const wire::block& b);
     std::string handle_piece(connection& c, wire::message& m, std::unique_lock<std::mutex>& lock);
+    // The event loop's parts (swarm_loop.cpp).
+    void wake_loop();
+    void accept_neighbour(net::socket& welcomingSocket);
+    void receive(connection& c, std::vector<char>& buffer);
+    void take_messages(connection& c);
+    void send_queued(connection& c);
+    clock::time_point turn(net::poller& waiting, std::map<int, std::shared_ptr<connection>>& watched);
+    void serve_block(connection& c);
     void update_interest(connection& c);
+    std::size_t requests_wanted(connection& c);
     void piece_is_out(std::uint32_t index);
     void finish_piece(piece_table::whole_piece& piece, bool good);
     void ban(int id, const std::string& why);  // drop it, and never take it back
@@ -182,7 +203,9 @@ private:
     choker_memory choker_memory_;
     std::mt19937 random_;
     bool early_round_ = false;
-    std::condition_variable choker_wake_, news_;
+    clock::time_point next_round_ = clock::now();
+    std::condition_variable news_;
+    net::socket wake_;  // a datagram to it wakes the event loop (a neighbour joined, stop())
     rate_meter downloaded_, uploaded_;  // every connection's piece bytes, for the progress line
     // For --leave-after-one-copy: the pieces that a neighbour has said it
     // holds (have, bitfield). Counting the blocks we sent is not enough: a

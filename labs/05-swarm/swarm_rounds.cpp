@@ -1,5 +1,5 @@
 // swarm_rounds.cpp - the choking rounds (the student's choker, every 10 s),
-// the progress figures, dialing, stopping, and the connections' threads.
+// the progress figures, dialing, stopping, and the peer's threads.
 #include <algorithm>
 #include <system_error>
 
@@ -24,18 +24,6 @@ std::vector<bitfield> swarm::neighbour_bitfields() const {
     return all;
 }
 
-void swarm::run_choker() {
-    std::unique_lock<std::mutex> lock(mutex_);
-    clock::time_point next_round = clock::now();
-    while (!stopping_) {
-        choker_wake_.wait_until(lock, next_round, [&] { return stopping_ || early_round_; });
-        if (stopping_) break;
-        if (!early_round_) next_round += choke_period_;
-        early_round_ = false;
-        choke_round();
-    }
-}
-
 void swarm::choke_round() {
     std::vector<int> unchoke;
     // A free rider uploads nothing, so it unchokes nobody: an unchoked
@@ -52,9 +40,11 @@ void swarm::choke_round() {
         if (choke != c->am_choking) {
             c->am_choking = choke;
             c->outbox += wire::simple(choke ? wire::message_id::choke : wire::message_id::unchoke);
-            if (choke) c->wanted.clear();  // BEP 3: a choke discards the requests it sent us
+            if (choke) {  // BEP 3: a choke discards the requests it sent us
+                c->wanted.clear();
+                c->serving.reset();
+            }
             cli::log(c->where, choke ? ": choked" : ": unchoked");
-            c->wake.notify_all();
         }
         if (!c->asked.empty() && clock::now() - c->last_block > snub_after) {
             cli::log(c->where, ": sent nothing for ", snub_after.count(), " s: its requests go to others");
@@ -113,8 +103,8 @@ void swarm::stop() {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
         for (auto& [id, c] : connections_) close(*c, "we are leaving");
-        choker_wake_.notify_all();
         news_.notify_all();
+        wake_loop();
     }
     upload_.stop();
     download_.stop();

@@ -442,3 +442,30 @@ TEST_CASE("errors name their call with the lecture's words") {
     CHECK(denied.message().find("ports below 1024") == std::string::npos);  // that hint is for bind only
     CHECK(denied.message().find("broadcast") != std::string::npos);
 }
+
+TEST_CASE("non-blocking: recv and send never wait, send says how much it took") {
+    auto [a, b] = connected_pair();
+    REQUIRE(a.set_non_blocking().ok());
+    char byte = 0;
+    const auto start = net::clock::now();
+    net::result<std::size_t> got = a.recv(&byte, 1);  // nothing there yet: no wait
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().code == std::errc::timed_out);
+    // b never reads: the system's buffers fill, a send takes part or nothing, and none waits.
+    const std::string chunk(1 << 20, 'x');
+    std::size_t total = 0;
+    net::result<std::size_t> sent = std::size_t{0};
+    for (int i = 0; i < 256 && sent.ok(); ++i) {
+        sent = a.send(chunk);
+        if (sent.ok()) total += sent.value();
+    }
+    REQUIRE_FALSE(sent.ok());
+    CHECK(sent.error().code == std::errc::timed_out);
+    CHECK(total > 0);
+    CHECK(net::clock::now() - start < 10s);
+    REQUIRE(b.send_all("x").ok());
+    REQUIRE(a.set_non_blocking(false).ok());
+    got = a.recv(&byte, 1);  // blocking again: waits for the byte
+    REQUIRE(got.ok());
+    CHECK(byte == 'x');
+}

@@ -1,6 +1,7 @@
-// test_no_thread.cpp - the peer when the system has no thread to give: as
-// tcp_server_threaded does with a client, it turns the neighbour away, says
-// so once in its log, and goes on serving the others.
+// test_no_thread.cpp - the peer when the system has no thread to give (a
+// neighbour's handshake takes one for a moment): as tcp_server_threaded
+// does with a client, it turns the neighbour away, says so once in its
+// log, and goes on serving the others.
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -54,7 +55,7 @@ TEST_CASE("peer: with no thread to be had, a neighbour is turned away, once logg
     }
     const auto port = static_cast<std::uint16_t>(std::stoi(ready->substr(prefix.size())));
 
-    std::vector<std::unique_ptr<raw_neighbour>> held;  // each served neighbour stays, holding its threads
+    std::vector<std::unique_ptr<raw_neighbour>> held;  // each served neighbour stays connected
     int turned_away = 0;
     for (int i = 0; i < 200 && turned_away < 3; ++i) {
         net::result<net::socket> s = net::connect_to("127.0.0.1", port);

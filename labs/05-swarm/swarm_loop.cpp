@@ -1,0 +1,206 @@
+// swarm_loop.cpp - the event loop: one thread waits on every neighbour's
+// socket at once (lab 03's poll() server, with the wrapper's poller) and
+// does what each is ready for.
+//
+// A neighbour's bytes come in whatever pieces TCP gives: they wait in its
+// inbox until a whole message is there (lab 02: a 4-byte length, then that
+// many bytes). What we send waits in its outbox; the socket is
+// non-blocking, so send() takes what fits in the system's buffer, and the
+// loop asks to hear about room to send only while something is waiting.
+// The timers (the choking round, keep-alives, the limits' tokens, silent
+// neighbours) are deadlines that bound each wait.
+#include <algorithm>
+#include <cmath>
+
+#include "common/cli.hpp"
+#include "connection.hpp"
+#include "swarm.hpp"
+
+namespace bt {
+
+namespace {
+constexpr std::uint64_t welcoming_key = 0, doorbell_key = 1;  // neighbours are keyed by id + 1
+constexpr auto silence_limit = std::chrono::seconds(180);     // keep-alives come every 90 s (BEP 3: 2 min)
+constexpr auto message_patience = std::chrono::seconds(60);   // for the rest of a message once it began
+constexpr auto send_patience = std::chrono::seconds(60);      // a neighbour that stops reading
+constexpr auto keep_alive_every = std::chrono::seconds(90);
+constexpr auto tick = std::chrono::seconds(1);  // how often the slow timers are looked at
+// Bytes queued for one neighbour before we stop adding blocks: 16 blocks go
+// out in one send() when the system's buffer has room for them.
+constexpr std::size_t outbox_room = 16 * (wire::block_size + 13);
+constexpr std::size_t receive_room = 256 * 1024;  // one recv() takes up to this much
+}  // namespace
+
+void swarm::wake_loop() {
+    if (!wake_.is_open()) return;
+    if (net::result<net::address> here = wake_.local_address()) static_cast<void>(wake_.sendto("!", here.value()));
+}
+
+void swarm::accept_neighbour(net::socket& welcomingSocket) {
+    net::result<std::pair<net::socket, net::address>> accepted = welcomingSocket.accept();
+    if (!accepted) {
+        if (accepted.error().code != std::errc::timed_out && !stopping_ && !net::stop_requested())
+            cli::log(accepted.error());
+        return;
+    }
+    // Its handshake takes a thread of its own for a moment (10 s at most),
+    // so that a slow stranger does not hold up the loop.
+    // Some systems pass the welcoming socket's O_NONBLOCK on; the handshake waits.
+    static_cast<void>(accepted.value().first.set_non_blocking(false));
+    auto connectionSocket = std::make_shared<net::socket>(std::move(accepted.value().first));
+    const net::address from = accepted.value().second;
+    spawn_for(address_text(from.host(), from.port()),
+              [this, connectionSocket, from] { serve_incoming(*this, std::move(*connectionSocket), from); });
+}
+
+// What the system has for this neighbour, then the whole messages in it.
+void swarm::receive(connection& c, std::vector<char>& buffer) {
+    // With a download limit, small reads: the tokens pace them.
+    const std::size_t room = std::isinf(download_.rate()) ? buffer.size() : 2 * (wire::block_size + 13);
+    while (clock::now() >= c.read_after && !c.closing) {
+        net::result<std::size_t> got = c.socket.recv(buffer.data(), room);
+        if (!got) {
+            if (got.error().code != std::errc::timed_out) leave(c, got.error().message());
+            return;  // timed_out: nothing more there now
+        }
+        if (got.value() == 0)
+            return leave(c, c.inbox.empty() ? "it closed the connection"
+                                            : "it closed the connection in the middle of a message");
+        if (c.inbox.empty()) c.partial_since = clock::now();
+        c.inbox.append(buffer.data(), got.value());
+        c.last_heard = clock::now();
+        take_messages(c);
+        if (got.value() < room) return;  // it had no more
+    }
+}
+
+void swarm::take_messages(connection& c) {
+    const std::uint32_t limit = wire::max_message_length(torrent_.piece_count());
+    std::size_t at = 0;
+    std::string problem;
+    while (problem.empty() && !c.closing && clock::now() >= c.read_after && c.inbox.size() - at >= 4) {
+        const std::uint32_t length = wire::read_length(std::string_view(c.inbox).substr(at, 4));
+        if (length > limit) {
+            problem =
+                "a length prefix of " + std::to_string(length) + " bytes, over the limit of " + std::to_string(limit);
+            break;
+        }
+        if (c.inbox.size() - at - 4 < length) break;  // the rest of it is still on its way
+        const std::string_view body = std::string_view(c.inbox).substr(at + 4, length);
+        at += 4 + length;
+        if (length == 0) continue;  // a keep-alive
+        // The download limit: we receive no faster than di, so TCP's flow
+        // control makes the neighbour send no faster either.
+        c.read_after = download_.reserve(length);
+        result<wire::message> message = wire::parse(body);
+        problem = message ? handle(c, *message) : message.error().message;
+    }
+    c.inbox.erase(0, at);
+    if (at > 0) c.partial_since = clock::now();
+    if (!problem.empty()) leave(c, problem);
+}
+
+void swarm::send_queued(connection& c) {
+    if (c.sent == c.sending.size()) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        c.sending.clear();
+        c.sent = 0;
+        std::swap(c.sending, c.outbox);
+        if (!c.sending.empty()) c.last_sent = clock::now();  // the patience runs from here
+    }
+    const clock::time_point now = clock::now();
+    if (c.sending.empty() && now - c.last_sent >= keep_alive_every) c.sending = wire::keep_alive();
+    while (c.sent < c.sending.size()) {
+        net::result<std::size_t> sent = c.socket.send(std::string_view(c.sending).substr(c.sent));
+        if (!sent) {
+            if (sent.error().code != std::errc::timed_out) return leave(c, sent.error().message());
+            if (now - c.last_sent > send_patience) return leave(c, "it has read nothing we sent for 60 s");
+            return;  // its buffer is full: the poller says when there is room
+        }
+        c.sent += sent.value();
+        c.last_sent = now;
+    }
+}
+
+// One turn of the loop's bookkeeping: neighbours that joined or left, the
+// choking round, the timers, and what to send. Returns when to wake next.
+clock::time_point swarm::turn(net::poller& waiting, std::map<int, std::shared_ptr<connection>>& watched) {
+    const clock::time_point now = clock::now();
+    clock::time_point wake_at = now + tick;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (now >= next_round_ || early_round_) {
+            if (!early_round_) next_round_ = now + choke_period_;
+            early_round_ = false;
+            choke_round();
+        }
+        wake_at = std::min(wake_at, next_round_);
+        for (auto& [id, c] : connections_) {  // the neighbours that joined since the last turn
+            if (watched.count(id)) continue;
+            watched[id] = c;
+            c->watching = net::poller::readable;
+            if (!c->socket.set_non_blocking().ok() || !waiting.add(c->socket, static_cast<std::uint64_t>(id) + 1).ok())
+                close(*c, "turned away: its socket cannot be watched");
+        }
+    }
+    for (auto it = watched.begin(); it != watched.end();) {
+        connection& c = *it->second;
+        if (now - c.last_heard > silence_limit) leave(c, "it sent nothing for too long");
+        if (!c.inbox.empty() && now - c.partial_since > message_patience)
+            leave(c, "it sent nothing for too long in the middle of a message");
+        if (!c.closing && !c.inbox.empty()) take_messages(c);  // the download limit may have held some back
+        fill(c, outbox_room);
+        if (!c.closing) send_queued(c);
+        if (c.closing) {
+            leave(c, "closed");  // logs the reason the swarm gave when it closed it
+            waiting.remove(c.socket);
+            it = watched.erase(it);
+            continue;
+        }
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (c.serving) wake_at = std::min(wake_at, c.may_send);
+        }
+        if (c.read_after > now) wake_at = std::min(wake_at, c.read_after);
+        const unsigned want = (c.read_after <= now ? net::poller::readable : 0u) |
+                              (c.sent < c.sending.size() ? net::poller::writable : 0u);
+        if (want != c.watching && waiting.change(c.socket, want).ok()) c.watching = want;
+        ++it;
+    }
+    return wake_at;
+}
+
+void swarm::run(net::socket& welcomingSocket) {
+    net::poller waiting;
+    std::map<int, std::shared_ptr<connection>> watched;  // by id: the neighbours whose sockets we watch
+    std::vector<char> buffer(receive_room);
+    if (!welcomingSocket.set_non_blocking().ok() || !waiting.add(welcomingSocket, welcoming_key).ok())
+        cli::log("the welcoming socket cannot be watched: no neighbour can dial us");
+    if (wake_.is_open()) static_cast<void>(waiting.add(wake_, doorbell_key));
+    clock::time_point wake_at = clock::now();
+    while (!stopping_) {
+        net::result<std::span<const net::poller::event>> ready = waiting.wait(wake_at);
+        if (!ready) {
+            cli::log(ready.error());
+            break;
+        }
+        for (const net::poller::event& e : ready.value()) {
+            if (e.key == welcoming_key) {
+                accept_neighbour(welcomingSocket);
+            } else if (e.key == doorbell_key) {
+                char ring[16];
+                while (wake_.recvfrom(ring, sizeof ring, clock::now())) continue;  // a look, no wait
+            } else if (auto it = watched.find(static_cast<int>(e.key - 1)); it != watched.end()) {
+                if (e.readable) receive(*it->second, buffer);
+            }
+        }
+        wake_at = turn(waiting, watched);
+    }
+    for (auto& [id, c] : watched) {
+        leave(*c, "we are leaving");
+        waiting.remove(c->socket);
+    }
+    waiting.remove(welcomingSocket);
+}
+
+}  // namespace bt
