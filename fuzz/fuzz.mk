@@ -20,26 +20,27 @@ FUZZ_LIB_SRC := $(addprefix labs/05-swarm/,sha1.cpp sha1_x86.cpp bencode.cpp met
                   http.cpp wire.cpp) labs/06-dht/message.cpp $(COMMON_SRC)
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.cpp=$(FUZZ_OUT)/obj/%.o)
 
-.PHONY: fuzz fuzz-build fuzz-merge
+.PHONY: fuzz fuzz-build fuzz-merge fuzz-with-libfuzzer fuzz-build-with-libfuzzer fuzz-merge-with-libfuzzer
 $(FUZZ_OUT)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -I. -c -o $@ $<
 
+# The objects are kept (make would delete them as intermediate files).
+.SECONDARY: $(FUZZ_LIB_OBJ) $(FUZZ_TARGETS:%=$(FUZZ_OUT)/obj/fuzz/%.o)
 $(FUZZ_OUT)/%: $(FUZZ_OUT)/obj/fuzz/%.o $(FUZZ_LIB_OBJ)
 	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 # Without clang's libFuzzer (g++ has none) there is nothing to build: say so.
-FUZZ_HAVE := $(shell printf 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long) { return 0; }' | \
-               $(FUZZ_CXX) -x c++ -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1 && echo yes)
-ifeq ($(FUZZ_HAVE),yes)
-fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_OUT)/%)
-fuzz: fuzz-build
+# Asked only when a fuzz target is, so that other makes do not pay for it.
+FUZZ_CHECK = printf 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long) { return 0; }' | \
+               $(FUZZ_CXX) -x c++ -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1
+fuzz fuzz-build fuzz-merge:
+	@if $(FUZZ_CHECK); then $(MAKE) --no-print-directory $@-with-libfuzzer; \
+	 else echo "make $@: skipped, $(FUZZ_CXX) with libFuzzer (-fsanitize=fuzzer) is not installed (Debian: apt-get install clang)"; fi
+fuzz-build-with-libfuzzer: $(FUZZ_TARGETS:%=$(FUZZ_OUT)/%)
+fuzz-with-libfuzzer: fuzz-build-with-libfuzzer
 	@FUZZ_OUT=$(FUZZ_OUT) bash fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
-fuzz-merge: fuzz-build
+fuzz-merge-with-libfuzzer: fuzz-build-with-libfuzzer
 	@for t in $(FUZZ_TARGETS); do \
 	  $(FUZZ_OUT)/$$t -merge=1 fuzz/corpus/$$t $(FUZZ_OUT)/corpus/$$t 2>&1 | grep -E '^MERGE-OUTER: [0-9]+ new files' || exit 1; \
 	done
-else
-fuzz fuzz-build fuzz-merge:
-	@echo "make $@: skipped, $(FUZZ_CXX) with libFuzzer (-fsanitize=fuzzer) is not installed (Debian: apt-get install clang)"
-endif
