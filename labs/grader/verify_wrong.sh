@@ -116,14 +116,22 @@ for c in "${cases[@]}"; do
     read -r dir target <<<"$c"
     grep -qx 'alone' "$dir/EXPECT" && run_case "$dir" "$target"
 done
+failed=()
 for c in "${cases[@]}"; do
     read -r dir target <<<"$c"
     report="$logdir/wrong-$(basename "$dir").report"
     cat "$report"
     if [ "$(cat "$report.status" 2>/dev/null)" != ok ]; then
         echo "labs-verify: $dir: see above" >&2
+        failed+=("$dir")
         status=1
     fi
 done
 echo "labs-verify: ${#cases[@]} wrong implementations checked"
+# The ones that went wrong again at the end, with what their check said, so
+# that the last lines of a long log name them.
+for dir in "${failed[@]}"; do
+    echo "labs-verify: NOT AS EXPECTED: $dir"
+    grep '^labs-verify: ' "$logdir/wrong-$(basename "$dir").report" | sed 's/^/    /'
+done
 exit $status
