@@ -103,3 +103,6 @@ lab05-interop: $(BIN)/make_torrent$(EXE) $(BIN)/peer$(EXE)
 
 # The tracker and the swarm runner have their own rules.
 -include $(LAB05)/tracker.mk
+
+# The class swarm in a room of network namespaces.
+-include $(LAB05)/room.mk
