@@ -117,9 +117,12 @@ public:
     void log_assert(const doctest::AssertData& a) override {
         if (!a.m_failed) return;
         // What the grader noted with INFO() says what the student's program
-        // did: that comes first; the check itself, in C++, last.
+        // did: that comes first; the check itself, in C++, last. Its values
+        // only when doctest could print every one of them: a type it cannot
+        // print shows as {?}, which tells a student nothing.
         std::string check = "(check: " + std::string(a.m_expr);
-        if (a.m_decomp.size() > 0) check += ", values: " + std::string(a.m_decomp.c_str());
+        const std::string values = a.m_decomp.c_str();
+        if (!values.empty() && values.find("{?}") == std::string::npos) check += ", values: " + values;
         if (a.m_exception.size() > 0) check += ", threw " + std::string(a.m_exception.c_str());
         remember(with_context("", check + ")"));
     }
