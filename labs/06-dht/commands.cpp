@@ -137,11 +137,19 @@ bool print_lookup(session& s, const lookup_result& r, id at) {
     return true;
 }
 
+// A KEY given as a name: which key it is.
+void say_key(const session& s, const std::string& word, id key) {
+    if (std::to_string(key) != word)
+        std::printf("'%s' is key %u (the first %d bits of its SHA-1)\n", word.c_str(), key, s.ring.config().m);
+}
+
 void run_lookup(session& s, const std::vector<std::string>& w) {
     if (w.size() < 2) return s.wrong("usage: lookup KEY [at PEER]");
     const std::optional<id> key = key_from(s, w[1]);
     const std::optional<id> at = key ? asking_peer(s, w, 2) : std::nullopt;
-    if (key && at) print_lookup(s, s.ring.lookup(*at, *key, s.patience()), *at);
+    if (!key || !at) return;
+    say_key(s, w[1], *key);
+    print_lookup(s, s.ring.lookup(*at, *key, s.patience()), *at);
 }
 
 void run_put_or_get(session& s, const std::vector<std::string>& w) {
@@ -151,8 +159,7 @@ void run_put_or_get(session& s, const std::vector<std::string>& w) {
     const std::optional<id> key = key_from(s, w[1]);
     const std::optional<id> at = key ? asking_peer(s, w, words) : std::nullopt;
     if (!key || !at) return;
-    if (std::to_string(*key) != w[1])
-        std::printf("'%s' is key %u (the first %d bits of its SHA-1)\n", w[1].c_str(), *key, s.ring.config().m);
+    say_key(s, w[1], *key);
     const store_result r =
         put ? s.ring.put(*at, w[1], *key, w[2], s.patience()) : s.ring.get(*at, w[1], *key, s.patience());
     if (!print_lookup(s, r.lookup, *at)) return;
@@ -168,17 +175,22 @@ void run_put_or_get(session& s, const std::vector<std::string>& w) {
 
 std::string text(const std::optional<id>& i) { return i ? std::to_string(*i) : std::string("-"); }
 
+std::string text(const std::vector<id>& ids) {
+    std::string all;
+    for (id i : ids) all += (all.empty() ? "" : " ") + std::to_string(i);
+    return all.empty() ? "-" : all;
+}
+
+// With --successors R > 2, a last column: the successors after the second.
 void print_peers(const host& ring) {
-    std::printf("%5s  %-22s  %11s  %9s  %6s  %5s  %s\n", "peer", "address", "predecessor", "successor", "second",
-                "pairs", "shortcuts");
+    const bool list = ring.config().successors > 2;
+    std::printf("%5s  %-22s  %11s  %9s  %6s  %5s  %s%s\n", "peer", "address", "predecessor", "successor", "second",
+                "pairs", list ? "shortcuts  |  " : "shortcuts", list ? "later successors" : "");
     for (const peer* p : ring.peers()) {
-        std::string shortcuts;
-        for (id s : p->shortcuts()) shortcuts += (shortcuts.empty() ? "" : " ") + std::to_string(s);
-        if (shortcuts.empty()) shortcuts = "-";
         const neighbours& n = p->links();
-        std::printf("%5u  %-22s  %11s  %9s  %6s  %5zu  %s\n", p->ident(), p->where().to_string().c_str(),
+        std::printf("%5u  %-22s  %11s  %9s  %6s  %5zu  %s%s\n", p->ident(), p->where().to_string().c_str(),
                     text(n.predecessor).c_str(), text(n.successor).c_str(), text(n.second).c_str(), p->pairs_stored(),
-                    shortcuts.c_str());
+                    text(p->shortcuts()).c_str(), list ? ("  |  " + text(p->later_successors())).c_str() : "");
     }
 }
 
@@ -264,14 +276,16 @@ void describe_ring(const host& ring, bool joined) {
                 joined ? "joined with" : "a ring of", ring.peers().size(), c.m,
                 static_cast<unsigned long long>(circle(ring) - 1));
     for (const peer* p : ring.peers()) std::printf("  peer %u at %s\n", p->ident(), p->where().to_string().c_str());
-    std::printf("queries %s; each peer pings its successors every %lld ms. Type 'help' for the commands.\n",
-                c.shortcuts ? "use shortcuts" : "walk the successors", static_cast<long long>(c.period.count()));
+    std::printf("queries %s; each peer pings its successors every %lld ms", c.shortcuts ? "use shortcuts" : "walk the successors",
+                static_cast<long long>(c.period.count()));
+    if (c.successors > 2) std::printf(" and keeps %d successors", c.successors);
+    std::printf(". Type 'help' for the commands.\n");
     std::fflush(stdout);
 }
 
-int read_commands(host& ring, bool whole_ring_here) {
+int read_commands(host& ring, bool whole_ring_here, int input) {
     session s{ring, whole_ring_here, std::nullopt, false};
-    const bool terminal = platform::stdin_is_terminal();
+    const bool terminal = input == STDIN_FILENO && platform::stdin_is_terminal();
     std::string pending;  // read, not yet a whole line
     bool more = true;
     while (more) {
@@ -282,9 +296,9 @@ int read_commands(host& ring, bool whole_ring_here) {
         // The ring runs while we wait for the next line.
         std::size_t end;
         while ((end = pending.find('\n')) == std::string::npos) {
-            ring.run_until_readable(STDIN_FILENO);
+            ring.run_until_readable(input);
             char buffer[4096];
-            const ssize_t got = ::read(STDIN_FILENO, buffer, sizeof buffer);
+            const ssize_t got = ::read(input, buffer, sizeof buffer);
             if (got <= 0) {  // the end of the input: its last line, if any, then stop
                 if (!pending.empty()) run(s, pending);
                 return s.failed ? cli::runtime_failure : cli::success;

@@ -37,7 +37,8 @@ LAB06_LINK := $(LAB06_LIB_OBJ) $(COMMON_OBJ) $(PLOT_OBJ)
 $(LAB_OUT)/06/dht: $(LAB06_OBJ)/dht_main.o $(LAB06_OBJ)/commands.o $(LAB_OUT)/06/routing.o $(LAB06_LINK)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(LAB_OUT)/06/dht_measure: $(LAB06_OBJ)/measure.o $(LAB06_OBJ)/measure_churn.o $(LAB06_OBJ)/report.o \
+$(LAB_OUT)/06/dht_measure: $(LAB06_OBJ)/measure.o $(LAB06_OBJ)/measure_churn.o $(LAB06_OBJ)/measure_failures.o \
+                           $(LAB06_OBJ)/report.o \
                            $(LAB_OUT)/06/routing.o $(LAB06_LINK)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -50,14 +51,15 @@ lab06: $(LAB_OUT)/06/dht $(LAB_OUT)/06/grader
 	@echo "grading the $(LAB_VARIANT) code in $(LAB06)/routing.cpp"
 	@$(LAB_OUT)/06/grader
 
-# The given code's own tests (messages, bad datagrams, the host), with the
+# The given code's own tests (messages, bad datagrams, the host, the tool's
+# commands), with the
 # reference rules: `make test` runs them (LIB_TESTS).
 $(LAB06_OBJ)/reference/routing.o: $(LAB06)/solution/routing.cpp $(LAB06)/routing.hpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(ALL_CXXFLAGS) -I$(LAB06) -c -o $@ $<
 
 $(LAB06_OBJ)/dht_tests: $(patsubst $(LAB06)/tests/%.cpp,$(LAB06_OBJ)/tests/%.o,$(wildcard $(LAB06)/tests/*.cpp)) \
-                        $(LAB06_OBJ)/reference/routing.o $(LAB06_LINK)
+                        $(LAB06_OBJ)/commands.o $(LAB06_OBJ)/reference/routing.o $(LAB06_LINK)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # A student's copy (make labs-handout) has no reference rules, and these tests

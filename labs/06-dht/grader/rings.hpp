@@ -52,11 +52,18 @@ inline id successor_in(const std::vector<id>& ring, id p) {
     return at == ring.end() ? ring.front() : *at;
 }
 
+// The finger targets self + 2^i modulo 2^m, worked out in 64 bits.
+inline std::vector<id> true_targets(id self, int m) {
+    std::vector<id> targets;
+    for (int i = 0; i < m; ++i)
+        targets.push_back(static_cast<id>((self + (std::uint64_t{1} << i)) % (std::uint64_t{1} << m)));
+    return targets;
+}
+
 // The shortcuts of a finger table, worked out on the whole ring.
 inline std::vector<id> true_shortcuts(const std::vector<id>& ring, id self, int m) {
     std::vector<id> shortcuts;
-    for (int i = 0; i < m; ++i) {
-        const id target = static_cast<id>((self + (std::uint64_t{1} << i)) % (std::uint64_t{1} << m));
+    for (id target : true_targets(self, m)) {
         const id holder = true_successor(ring, target);
         if (holder != self && std::find(shortcuts.begin(), shortcuts.end(), holder) == shortcuts.end())
             shortcuts.push_back(holder);

@@ -188,27 +188,32 @@ TEST_CASE("finger targets: self + 2^i, modulo 2^m" *
                                                  {60, 6, {61, 62, 0, 4, 12, 28}},
                                                  {5, 4, {6, 7, 9, 13}},
                                                  {0, 1, {1}},
-                                                 {static_cast<id>(big), 32, {}}}) {
+                                                 {static_cast<id>(big), 32, {}},
+                                                 {3000000000u, 32, {}}}) {
         std::vector<id> expected = e.targets;
         if (e.m == 32)
             for (int i = 0; i < 32; ++i)
-                expected.push_back(static_cast<id>((big + (std::uint64_t{1} << i)) % (big + 1)));
+                expected.push_back(static_cast<id>((e.self + (std::uint64_t{1} << i)) % (big + 1)));
         INFO("finger_targets(" << e.self << ", " << e.m << ") gave " << list(finger_targets(e.self, e.m))
                                << ", expected " << list(expected));
         CHECK(finger_targets(e.self, e.m) == expected);
     }
 }
 
+// The holders given to shortcuts_from here are those of the right targets
+// (true_targets), not of the student's finger_targets: this requirement
+// grades shortcuts_from alone, and a wrong finger_targets fails only its own.
 TEST_CASE("shortcuts from the fingers: each peer once, never itself; O(log N) of them" *
           doctest::description("task 3: shortcuts_from keeps the holders in order, without repeats and without the "
-                               "peer itself: 1 -> 12 25 40 in the lecture's ring")) {
+                               "peer itself: 1 -> 12 25 40 in the lecture's ring (the holders here are those of the "
+                               "right finger targets: only shortcuts_from is graded)")) {
     const std::vector<id> lecture = lecture_ring();
     for (const auto& example : std::vector<std::pair<id, std::vector<id>>>{
              {1, {12, 25, 40}}, {60, {1, 12, 32}}, {40, {48, 60, 12}}, {48, {60, 1, 25}}}) {
         const id self = example.first;
         const std::vector<id>& expected = example.second;
         std::vector<id> holders;
-        for (id t : finger_targets(self, 6)) holders.push_back(true_successor(lecture, t));
+        for (id t : true_targets(self, 6)) holders.push_back(true_successor(lecture, t));
         INFO("peer " << self << " of the lecture's ring: holders " << list(holders) << ", shortcuts_from gave "
                      << list(shortcuts_from(self, holders)) << ", expected " << list(expected));
         CHECK(shortcuts_from(self, holders) == expected);
@@ -224,7 +229,7 @@ TEST_CASE("shortcuts from the fingers: each peer once, never itself; O(log N) of
     std::size_t most = 0;
     for (id self : ring) {
         std::vector<id> holders;
-        for (id t : finger_targets(self, 32)) holders.push_back(true_successor(ring, t));
+        for (id t : true_targets(self, 32)) holders.push_back(true_successor(ring, t));
         const std::vector<id> s = shortcuts_from(self, holders);
         total += static_cast<double>(s.size());
         most = std::max(most, s.size());
