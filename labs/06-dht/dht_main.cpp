@@ -87,6 +87,10 @@ int main(int argc, char* argv[]) {
                    "the peers' identifiers, e.g. 1,3,4,5 (default: the lecture's 1,12,13,25,32,40,48,60)", peers_text),
          cli::whole("--random", "N", "N peers with random identifiers instead (see --seed)", 1, 4096, random_count),
          cli::flag("--walk", "queries walk the successors (default: they use shortcuts)", walk),
+         cli::whole("--successors", "R",
+                    "each peer keeps R successors: the lecture's 2 (routing.cpp), or Chord's O(log N), up to 32 "
+                    "(default: 2)",
+                    2, dht::max_successors, s.successors),
          cli::whole("--period", "MS", "each peer pings its two successors every MS ms (default: 500)", 10, 60000,
                     s.period),
          cli::whole("--timeout", "MS", "wait MS ms for a reply before sending again (default: 200)", 1, 60000,

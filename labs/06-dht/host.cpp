@@ -87,14 +87,21 @@ void host::settle_ring() {
         const neighbours links{ids[i], ids[(i + 1) % n], ids[(i + 2) % n], ids[(i + n - 1) % n]};
         std::vector<id> fingers;
         for (id target : finger_targets(ids[i], settings_.m)) fingers.push_back(holder(target));
+        std::vector<id> later;  // the successors after the second, up to the peer itself
+        for (std::size_t k = 3; k <= static_cast<std::size_t>(settings_.successors) && k < n; ++k)
+            later.push_back(ids[(i + k) % n]);
         std::vector<node> known;
         for (id other : {*links.successor, *links.second, *links.predecessor})
             known.push_back({other, find(other)->where()});
         for (id other : fingers) known.push_back({other, find(other)->where()});
-        p->settle(links, fingers, known);
+        for (id other : later) known.push_back({other, find(other)->where()});
+        p->settle(links, later, fingers, known);
     }
-    if (settings_.upkeep)
-        for (peer* p : peers()) p->start_upkeep();
+    if (settings_.upkeep) start_upkeep();
+}
+
+void host::start_upkeep() {
+    for (peer* p : peers()) p->start_upkeep();
 }
 
 void host::kill(id ident) {

@@ -44,6 +44,8 @@ struct settings {
     ms lookup_wait{2000};   // an origin waits this long for an ANSWER before asking again (tries times in all)
     bool upkeep = true;     // pings, stabilisation, shortcut refresh; off: a frozen ring
     bool rescue = true;     // a peer left with no successor takes its nearest shortcut (off: the lecture's rules alone)
+    int successors = 2;     // successors each peer keeps: the lecture's two (routing.cpp's), or Chord's r = O(log N)
+    bool replicas = true;   // a holder keeps a copy of each pair it stores at its successor
     double loss = 0;        // the fraction of arriving datagrams each peer drops (like udp_server --loss)
     std::uint64_t seed = 1;  // which ones
     std::string bind_host = "127.0.0.1";
@@ -66,6 +68,7 @@ public:
 
     const settings& config() const { return settings_; }
     void use_shortcuts(bool on) { settings_.shortcuts = on; }
+    void use_replicas(bool on) { settings_.replicas = on; }
 
     // A new peer on its own UDP socket, on bind_host and a free port. It is
     // in no ring until settle_ring() or join().
@@ -74,7 +77,12 @@ public:
     // knows its successor, its second successor, its predecessor, and its
     // shortcuts (the holders of finger_targets(), through shortcuts_from()).
     // Then every peer starts its upkeep.
+    // With settings().successors = r > 2, each also knows the r - 2 peers
+    // after its second successor.
     void settle_ring();
+    // The upkeep of every live peer starts, in a ring settled with upkeep off
+    // (a ring measured as it was, then left to repair itself).
+    void start_upkeep();
     // The peer leaves abruptly: its socket closes, it answers nothing.
     void kill(id ident);
     peer* find(id ident) const;        // a live peer, or nullptr

@@ -102,14 +102,18 @@ void peer::route(message q, std::vector<id> avoid) {
     auto usable = [&](id i) { return !is_suspect(i) && std::find(avoid.begin(), avoid.end(), i) == avoid.end(); };
     table t;
     t.self = ident_;
-    if (links_.successor && usable(*links_.successor))
-        t.successor = *links_.successor;
-    else if (links_.second && usable(*links_.second))
-        t.successor = *links_.second;  // the successor is silent and not yet replaced
-    else {
+    // The successor; if it is silent and not yet replaced, the second, then
+    // the next of the list (with more than two successors).
+    std::vector<id> successors;
+    for (const std::optional<id>& s : {links_.successor, links_.second})
+        if (s) successors.push_back(*s);
+    successors.insert(successors.end(), later_.begin(), later_.end());
+    auto first_usable = std::find_if(successors.begin(), successors.end(), usable);
+    if (first_usable == successors.end()) {
         host_.log("peer " + text(ident_) + ": no successor to pass the query for key " + text(q.key) + " to");
         return;
     }
+    t.successor = *first_usable;
     if (host_.config().shortcuts)
         for (id s : shortcuts_)
             if (usable(s)) t.shortcuts.push_back(s);
@@ -132,7 +136,9 @@ void peer::route(message q, std::vector<id> avoid) {
     request(*to, q, kind::ack, {}, [this, q, avoid, hop]() mutable {
         forget_shortcut(hop);
         avoid.push_back(hop);
-        if (avoid.size() <= 3 && alive_) route(q, avoid);
+        // Another way, up to three times (or once for each successor kept).
+        if (avoid.size() <= static_cast<std::size_t>(std::max(3, host_.config().successors)) && alive_)
+            route(q, avoid);
     });
 }
 

@@ -1,18 +1,22 @@
 // measure.cpp - lab 06: the measurements of RESULTS.md, on rings of real UDP
 // peers in this process (host.hpp), built on the routing.cpp it is linked with.
 //
-//   dht_measure [--part lookups|churn|speed|all] [--charts DIR] [--quick] [--seeds N]
+//   dht_measure [--part lookups|churn|failures|speed|all] [--charts DIR] [--quick] [--seeds N]
+//               [--successors R]
 //
 //   lookups  messages per lookup for N = 8 ... 1,024, walking and with
 //            shortcuts (the Chord paper's figure: about 1/2 log2 N)
 //   churn    peers leave one at a time while the others ping: recovery time
 //            and the lookups answered right, without and with 10% loss;
 //            then two neighbours leave together (measure_churn.cpp)
+//   failures a fraction p of 1,024 peers fails at once, with 2 and with log2 N
+//            successors: lookups before any repair and once stabilised, and
+//            the values still found (measure_failures.cpp)
 //   speed    time per lookup on loopback; messages per second one peer handles
 //
 // Progress goes to stderr when it is a terminal; the tables to stdout, in
 // Markdown; the charts (tools/plot) to DIR/lookups.svg, DIR/churn.svg and
-// DIR/recovery.svg.
+// DIR/recovery.svg and DIR/failures.svg.
 #include "measure.hpp"
 
 #include <unistd.h>
@@ -95,35 +99,57 @@ std::unique_ptr<host> make_ring(const settings& s, const std::vector<id>& ids) {
     return ring;
 }
 
+bool links_right(const host& ring, bool second) {
+    const std::vector<id> ids = ring.identifiers();
+    const std::size_t n = ids.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const neighbours& l = ring.find(ids[i])->links();
+        if (l.successor != ids[(i + 1) % n] || l.predecessor != ids[(i + n - 1) % n]) return false;
+        if (second && l.second != ids[(i + 2) % n]) return false;
+    }
+    return true;
+}
+
 double lookups::right() const {
     const double all = static_cast<double>(messages.size()) + wrong + unanswered;
     return all == 0 ? 0 : static_cast<double>(messages.size()) / all;
 }
 
-// `count` lookups, `parallel` at a time.
+// `count` operations, `parallel` at a time: start(i, done) starts the i-th,
+// which calls done() when it has ended, answered or not.
+void in_flight(host& ring, int count, int parallel, const std::function<void(int, std::function<void()>)>& start) {
+    auto started = std::make_shared<int>(0);
+    auto finished = std::make_shared<int>(0);
+    std::function<void()> start_one = [&, started, finished]() {
+        const int i = (*started)++;
+        start(i, [&, finished] {
+            ++*finished;
+            if (*started < count) start_one();
+        });
+    };
+    for (int i = 0; i < std::min(parallel, count); ++i) start_one();
+    ring.run_until([&] { return *finished >= count; }, ms(3600000));  // each one ends, answered or not
+}
 
+// `count` lookups, `parallel` at a time.
 lookups run_lookups(host& ring, std::mt19937_64& random, int count, int parallel, const std::string& label) {
     const std::vector<id> ids = ring.identifiers();
     auto out = std::make_shared<lookups>();
-    auto started = std::make_shared<int>(0);
-    auto finished = std::make_shared<int>(0);
-    std::function<void()> start_one = [&, out, started, finished]() {
+    in_flight(ring, count, parallel, [&, out](int, std::function<void()> done) {
         const id origin = ids[random() % ids.size()];
         const id key = static_cast<id>(random() % (std::uint64_t{1} << ring.config().m));
-        ++*started;
-        ring.find(origin)->lookup(key, [&, out, finished, key](const lookup_result& r) {
+        ring.find(origin)->lookup(key, [&, out, key, done](const lookup_result& r) {
             if (!r.ok)
                 ++out->unanswered;
             else if (r.holder.ident != truth(ids, key))
                 ++out->wrong;
             else
                 out->messages.push_back(r.messages());
-            if (++*finished % 50 == 0) progress(label + ": " + std::to_string(*finished) + "/" + std::to_string(count));
-            if (*started < count) start_one();
+            const std::size_t finished = out->messages.size() + out->wrong + out->unanswered;
+            if (finished % 50 == 0) progress(label + ": " + std::to_string(finished) + "/" + std::to_string(count));
+            done();
         });
-    };
-    for (int i = 0; i < std::min(parallel, count); ++i) start_one();
-    ring.run_until([&] { return *finished >= count; }, ms(3600000));  // each lookup ends, answered or not
+    });
     return *out;
 }
 
@@ -441,6 +467,13 @@ std::string method(const options& o) {
            "- Loss: each peer drops that fraction of the datagrams it receives, seeded, as `udp_server --loss` "
            "does; a request is sent again after 50 ms without a reply, up to the number of tries, before the other "
            "peer is taken as gone.\n"
+           "- Simultaneous failures (the Chord paper's experiment): 1,024 peers (256 with `--quick`), m = 32, settled with their upkeep "
+           "off; values stored half with the holder's copy at its successor, half without; a fraction p of the "
+           "peers, chosen at random, closes its sockets at once. Lookups before any repair (nobody has pinged yet), "
+           "then the upkeep starts (a ping every 200 ms) and, once every live peer has its true successor and "
+           "predecessor, lookups again and a get of every value; with 2 successors (the lecture's, and the stand-in) "
+           "and with r = log2 N (`--successors`). Every answer is checked against the successor rule worked "
+           "out on the live peers.\n"
            "- Speed: lookups one at a time from the main thread, in rings of 64 and 1,024 peers, timed from the "
            "call to the ANSWER's arrival at the origin; for one peer's rate, a client socket in a second thread "
            "keeps 32 requests in flight.\n";
@@ -456,17 +489,25 @@ int main(int argc, char* argv[]) {
                {"dht_measure",
                 "Measures rings of DHT peers (all in this process, on UDP over loopback) and prints the tables of "
                 "RESULTS.md.",
-                {cli::text("--part", "PART", "lookups, churn, speed or all (default: all)", o.part),
-                 cli::text("--charts", "DIR", "where to write lookups.svg, churn.svg and recovery.svg (default: .)",
+                {cli::text("--part", "PART", "lookups, churn, failures, speed or all (default: all)", o.part),
+                 cli::text("--charts", "DIR",
+                           "where to write lookups.svg, path_lengths.svg, churn.svg, recovery.svg and failures.svg "
+                           "(default: .)",
                            o.charts),
                  cli::flag("--quick", "smaller rings, fewer lookups and departures: minutes, not ten", o.quick),
-                 cli::whole("--seeds", "N", "rings per size in the lookups part (default: 3)", 1, 100, o.seeds),
+                 cli::whole("--seeds", "N", "rings per size in the lookups and failures parts (default: 3)", 1, 100,
+                            o.seeds),
+                 cli::whole("--successors", "R",
+                            "successors each peer keeps in the churn part; the failures part measures 2, log2 N "
+                            "and R (default: 2)",
+                            2, dht::max_successors, o.successors),
                  cli::text("--results", "FILE", "also write the results file (RESULTS.md) there", o.results),
                  cli::flag("-q", "no progress on stderr", quiet)},
                 "",
                 [&o]() -> std::string {
-                    const bool known = o.part == "lookups" || o.part == "churn" || o.part == "speed" || o.part == "all";
-                    return known ? "" : "invalid --part '" + o.part + "' (lookups, churn, speed or all)";
+                    const bool known = o.part == "lookups" || o.part == "churn" || o.part == "failures" ||
+                                       o.part == "speed" || o.part == "all";
+                    return known ? "" : "invalid --part '" + o.part + "' (lookups, churn, failures, speed or all)";
                 }});
     allow_many_sockets();
     show_progress = !quiet && isatty(STDERR_FILENO) == 1;
@@ -474,6 +515,7 @@ int main(int argc, char* argv[]) {
     const auto begin = steady::now();
     if (o.part == "lookups" || o.part == "all") measure_lookups(o);
     if (o.part == "churn" || o.part == "all") measure_churn(o);
+    if (o.part == "failures" || o.part == "all") measure_failures(o);
     if (o.part == "speed" || o.part == "all") measure_speed(o);
     std::printf("\n(%.0f s in all)\n", std::chrono::duration<double>(steady::now() - begin).count());
     if (!o.results.empty()) {

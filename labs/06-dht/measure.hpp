@@ -1,7 +1,9 @@
 // measure.hpp - lab 06: what the parts of dht_measure share (measure.cpp:
-// the command, messages per lookup, speed; measure_churn.cpp: churn).
+// the command, messages per lookup, speed; measure_churn.cpp: churn;
+// measure_failures.cpp: simultaneous failures).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -21,11 +23,13 @@ struct options {
     bool quick = false;
     unsigned seeds = 3;
     std::string results;  // where to write RESULTS.md (empty: nowhere)
+    int successors = 2;   // successors each peer keeps in the churn part (the failures part: 2, log2 N and this)
 };
 
 void measure_lookups(const options& o);
 void measure_churn(const options& o);
 void measure_speed(const options& o);
+void measure_failures(const options& o);
 
 // On a terminal (stderr), one line that is written over.
 extern bool show_progress;
@@ -43,6 +47,10 @@ std::string fixed(double x, int decimals);
 // A settled ring of these peers, whose log goes nowhere.
 std::unique_ptr<dht::host> make_ring(const dht::settings& s, const std::vector<id>& ids);
 
+// Every live peer knows its true successor and predecessor (and, if
+// `second`, its true second successor).
+bool links_right(const dht::host& ring, bool second);
+
 // Lookups from random live peers for random keys, checked against truth().
 struct lookups {
     std::vector<double> messages;  // of the lookups answered right
@@ -51,6 +59,9 @@ struct lookups {
     double right() const;  // the fraction answered right
 };
 lookups run_lookups(dht::host& ring, std::mt19937_64& random, int count, int parallel, const std::string& label);
+// `count` operations of the ring's peers, `parallel` at a time: start(i, done)
+// starts the i-th, which calls done() once it has ended, answered or not.
+void in_flight(dht::host& ring, int count, int parallel, const std::function<void(int, std::function<void()>)>& start);
 
 // A measured series (markers), or a reference curve (dashed).
 plot::series line(const std::string& name, const std::string& colour, bool dashed = false);

@@ -22,8 +22,9 @@ namespace {
 constexpr std::size_t ring_size = 64;
 
 // The churn runs' peers: a ping every 100 ms, 50 ms for each reply.
-settings churn_settings(double loss, int tries, bool rescue) {
+settings churn_settings(const options& o, double loss, int tries, bool rescue) {
     settings s;
+    s.successors = o.successors;
     s.m = 32;
     s.period = ms(100);
     s.timeout = ms(50);
@@ -71,17 +72,6 @@ std::vector<std::pair<std::string, id>> store_pairs(host& ring, std::mt19937_64&
     return pairs;
 }
 
-// Every live peer knows its true successor, second and predecessor.
-bool settled(const host& ring) {
-    const std::vector<id> ids = ring.identifiers();
-    const std::size_t n = ids.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        const neighbours& l = ring.find(ids[i])->links();
-        if (l.successor != ids[(i + 1) % n] || l.second != ids[(i + 2) % n] || l.predecessor != ids[(i + n - 1) % n])
-            return false;
-    }
-    return true;
-}
 
 struct departure {
     double repaired_ms = -1;  // the predecessor's successor right again
@@ -108,7 +98,7 @@ departure depart(host& ring, const std::vector<id>& leaving, std::mt19937_64& ra
     ring.run_until(
         [&] {
             if (d.repaired_ms < 0 && p->links().successor == successor) d.repaired_ms = elapsed_ms();
-            if (!settled(ring)) return false;
+            if (!links_right(ring, true)) return false;
             d.settled_ms = elapsed_ms();
             return true;
         },
@@ -136,7 +126,7 @@ struct churn_summary {
 // One departure at a time, `count` of them: a table, and the chart's points.
 churn_summary one_at_a_time(const options& o, double loss, int tries, plot::series& repaired, plot::series& right) {
     const int departures = o.quick ? 4 : 16, lookups_count = o.quick ? 100 : 300;
-    const settings s = churn_settings(loss, tries, true);
+    const settings s = churn_settings(o, loss, tries, true);
     const ms stabilise = 10 * s.period;
     std::mt19937_64 random(64);
     watched_ring watched(s, random_ids(random, 32, ring_size));
@@ -212,7 +202,7 @@ void two_together(const options& o) {
         "|---|---:|---:|---:|---:|\n");
     std::string lecture_only, stand_in;
     for (bool rescue : {false, true}) {
-        const settings s = churn_settings(0, 3, rescue);
+        const settings s = churn_settings(o, 0, 3, rescue);
         std::mt19937_64 random(65);
         watched_ring watched(s, random_ids(random, 32, ring_size));
         host& ring = *watched.ring;
@@ -335,10 +325,10 @@ void measure_churn(const options& o) {
     r.title = "Lookups for the departed peers' keys, right after the departure";
     r.x_label = "ms after the departure (on the ring's clock)";
     const std::vector<plot::series> curves{
-        recovery("one peer leaves, no loss", "#1f5fbf", churn_settings(0, 3, true), 1),
-        recovery("one peer leaves, 10% loss", "#c03030", churn_settings(0.1, 5, true), 1),
-        recovery("two neighbours leave, the lecture's rules", "#888888", churn_settings(0, 3, false), 2),
-        recovery("two neighbours leave, with a stand-in", "#2a9d4a", churn_settings(0, 3, true), 2)};
+        recovery("one peer leaves, no loss", "#1f5fbf", churn_settings(o, 0, 3, true), 1),
+        recovery("one peer leaves, 10% loss", "#c03030", churn_settings(o, 0.1, 5, true), 1),
+        recovery("two neighbours leave, the lecture's rules", "#888888", churn_settings(o, 0, 3, false), 2),
+        recovery("two neighbours leave, with a stand-in", "#2a9d4a", churn_settings(o, 0, 3, true), 2)};
     r.panels.push_back({"64 peers, ping period 100 ms: the lookups answered right, per 100 ms", "%", curves});
     write_chart(r, o.charts + "/recovery.svg");
     // From which 100 ms on every lookup for the departed keys was right.

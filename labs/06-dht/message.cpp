@@ -144,6 +144,7 @@ std::vector<id> identifiers(const message& m) {
     std::vector<id> all{m.sender, m.key};
     for (const std::optional<node>& n : {m.about, m.successor, m.predecessor})
         if (n) all.push_back(n->ident);
+    for (const node& n : m.later) all.push_back(n.ident);
     all.insert(all.end(), m.path.begin(), m.path.end());
     return all;
 }
@@ -196,6 +197,13 @@ std::string encode(const message& m) {
         case kind::successor:
             w.peer(m.successor);
             w.peer(m.predecessor);
+            // Chord's successor list: a count and the nodes, only when there
+            // are any (with the lecture's two successors, nothing more).
+            if (!m.later.empty()) {
+                const std::size_t n = std::min(m.later.size(), max_successors);
+                w.u8(static_cast<std::uint8_t>(n));
+                for (std::size_t i = 0; i < n; ++i) w.peer(m.later[i]);
+            }
             break;
         case kind::ack:
         case kind::stored:
@@ -255,10 +263,25 @@ decoded decode(std::string_view datagram, int m) {
             msg.found = found == 1;
             break;
         }
-        case kind::successor:
+        case kind::successor: {
             msg.successor = r.peer(problem);
             msg.predecessor = r.peer(problem);
+            if (r.left() == 0) break;  // the lecture's SUCCESSOR: no list after it
+            const std::size_t n = r.u8();
+            if ((n == 0 || n > max_successors) && problem.empty()) {
+                problem = "a SUCCESSOR that lists " + std::to_string(n) + " later successors (1 to " +
+                          std::to_string(max_successors) + ")";
+                break;
+            }
+            for (std::size_t i = 0; i < n && !r.is_short(); ++i) {
+                std::optional<node> later = r.peer(problem);
+                if (later)
+                    msg.later.push_back(*later);
+                else if (!r.is_short() && problem.empty())
+                    problem = "a SUCCESSOR whose list of later successors names nobody";
+            }
             break;
+        }
         case kind::ack:
         case kind::stored:
         case kind::ping:
@@ -306,6 +329,10 @@ std::string describe(const message& m) {
         case kind::successor:
             text += ": successor " + (m.successor ? std::to_string(m.successor->ident) : std::string("unknown")) +
                     ", predecessor " + (m.predecessor ? std::to_string(m.predecessor->ident) : std::string("unknown"));
+            if (!m.later.empty()) {
+                text += ", then";
+                for (const node& n : m.later) text += " " + std::to_string(n.ident);
+            }
             break;
         default: break;
     }

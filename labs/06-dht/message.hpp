@@ -51,6 +51,9 @@ const char* kind_name(kind k);  // "QUERY"
 // The longest name or value, and the longest path a query may carry.
 inline constexpr std::size_t max_text = 1000;
 inline constexpr std::size_t max_path = 4096;
+// The most successors a SUCCESSOR names after the replier's successor: a peer
+// keeps at most max_successors (Chord's successor list, dht --successors).
+inline constexpr std::size_t max_successors = 32;
 
 // One message, decoded. Which fields mean something depends on the kind.
 struct message {
@@ -69,6 +72,7 @@ struct message {
     bool found = false;             // VALUE
     std::optional<node> successor;  // SUCCESSOR
     std::optional<node> predecessor;
+    std::vector<node> later;        // SUCCESSOR: the successors after its successor (none: the lecture's two)
 };
 
 std::string encode(const message& m);

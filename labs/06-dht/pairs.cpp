@@ -61,7 +61,7 @@ void peer::take_pair(const message& m, const net::address& from) {
     store_[m.name] = {m.key, m.value};
     reply(from, m, message{kind::stored});
     // The holder keeps a copy at its successor: one departure loses nothing.
-    if (m.kind == kind::put && links_.successor && *links_.successor != ident_) {
+    if (m.kind == kind::put && host_.config().replicas && links_.successor && *links_.successor != ident_) {
         const std::string& name = m.name;
         copy_to(*links_.successor, [&name](const std::string& n, id) { return n == name; });
     }
@@ -118,8 +118,9 @@ void peer::copy_to(id other, const std::function<bool(const std::string& name, i
 }
 
 // Our own pairs, (predecessor, this peer] (all, if no predecessor is known),
-// copied to our successor.
+// copied to our successor (unless settings().replicas is off).
 void peer::copy_own_pairs(id successor) {
+    if (!host_.config().replicas) return;
     const std::optional<id> p = links_.predecessor;
     copy_to(successor, [this, p](const std::string&, id key) { return !p || within(*p, key, ident_); });
 }

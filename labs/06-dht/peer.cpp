@@ -141,6 +141,7 @@ void peer::receive(std::string_view datagram, const net::address& from) {
             };
             answer.successor = as_node(links_.successor);
             answer.predecessor = as_node(links_.predecessor);
+            answer.later = list_to_send();
             reply(from, m, answer);
             break;
         }

@@ -89,13 +89,17 @@ public:
 
     // What it knows.
     const neighbours& links() const { return links_; }
+    // With settings().successors = r > 2: the r - 2 successors after the
+    // second (Chord's successor list; routing.cpp keeps the first two).
+    const std::vector<id>& later_successors() const { return later_; }
     const std::vector<id>& shortcuts() const { return shortcuts_; }
     std::size_t pairs_stored() const { return store_.size(); }
     std::optional<net::address> address_of(id peer) const;
 
     // For the host: a ready-made place in a settled ring, the upkeep timer,
     // the datagrams of its socket, and the end.
-    void settle(const neighbours& n, const std::vector<id>& fingers, const std::vector<node>& known);
+    void settle(const neighbours& n, const std::vector<id>& later, const std::vector<id>& fingers,
+                const std::vector<node>& known);
     void start_upkeep();
     void receive(std::string_view datagram, const net::address& from);
     net::socket& socket() { return socket_; }
@@ -147,6 +151,9 @@ private:
     // ---- upkeep: pings, repairs, joins, shortcuts (upkeep.cpp)
     void tick();
     void rescue();
+    bool next_in_list();
+    void take_list(id from, const std::vector<node>& its_later);
+    std::vector<node> list_to_send() const;
     void ping(id peer);
     void ask_successor(id peer);
     void believe_notify(id from);
@@ -172,6 +179,7 @@ private:
     loss_simulator losses_;
 
     neighbours links_;
+    std::vector<id> later_;  // the successors after the second (settings().successors - 2 at most)
     std::vector<std::optional<id>> fingers_;  // the holder of each finger target, when known
     std::vector<id> shortcuts_;
     std::size_t next_finger_ = 0;

@@ -24,9 +24,11 @@ std::string text(const std::optional<id>& i) { return i ? std::to_string(*i) : s
 
 }  // namespace
 
-void peer::settle(const neighbours& n, const std::vector<id>& fingers, const std::vector<node>& known) {
+void peer::settle(const neighbours& n, const std::vector<id>& later, const std::vector<id>& fingers,
+                  const std::vector<node>& known) {
     for (const node& k : known) learn(k);
     links_ = n;
+    later_ = later;
     fingers_.assign(fingers.begin(), fingers.end());
     shortcuts_ = shortcuts_from(ident_, fingers);
     heard_from_predecessor_ = host_.now();
@@ -53,7 +55,7 @@ void peer::tick() {
         host_.now() - heard_from_predecessor_ > (c.tries + 1) * c.period)
         silent(*links_.predecessor);
 
-    if (!links_.successor && c.rescue) rescue();
+    if (!links_.successor && !next_in_list() && c.rescue) rescue();
     if (links_.successor && *links_.successor == ident_) {
         // Our own successor: what it would answer, we know (a ring of one,
         // which a second peer is joining).
@@ -72,8 +74,53 @@ void peer::tick() {
 }
 
 // Both successors are gone (two neighbours left within a period, or the
-// network lost every ping): the lecture's rule has nobody left to ask. The
-// nearest peer this one knows of and still believes alive (a shortcut, a
+// network lost every ping): the lecture's rule has nobody left to ask.
+// With more than two successors (Chord's successor list), the next one of
+// the list not found silent takes over, and is asked who follows it; the
+// list is as fresh as the last SUCCESSOR from the successor (take_list).
+bool peer::next_in_list() {
+    auto gone = [this](id x) { return x == ident_ || is_suspect(x); };
+    later_.erase(later_.begin(), std::find_if_not(later_.begin(), later_.end(), gone));
+    if (later_.empty()) return false;
+    neighbours now = links_;
+    now.successor = later_.front();
+    now.second = later_.size() > 1 ? std::optional<id>(later_[1]) : std::nullopt;
+    later_.erase(later_.begin(), later_.begin() + (later_.size() > 1 ? 2 : 1));
+    apply(now, now.successor, "both successors silent: the next of its list, " + text(*now.successor) + ", takes over");
+    return true;
+}
+
+// The successor's answer names the peers after its successor: they follow
+// our second, in that order (up to the peer itself, in a small ring).
+void peer::take_list(id from, const std::vector<node>& its_later) {
+    const std::size_t room = static_cast<std::size_t>(std::max(0, host_.config().successors - 2));
+    if (room == 0 || links_.successor != from || !links_.second) return;
+    std::vector<id> later;
+    for (const node& n : its_later) {
+        if (later.size() == room || n.ident == ident_ || n.ident == from) break;
+        if (is_suspect(n.ident)) continue;
+        learn(n);
+        later.push_back(n.ident);
+    }
+    later_ = std::move(later);
+}
+
+// What a SUCCESSOR names after our successor: the second, then the list.
+std::vector<node> peer::list_to_send() const {
+    std::vector<node> later;
+    if (host_.config().successors <= 2 || !links_.second || *links_.second == ident_) return later;
+    std::vector<id> ids{*links_.second};
+    ids.insert(ids.end(), later_.begin(), later_.end());
+    for (id i : ids) {
+        const std::optional<net::address> at = address_of(i);
+        if (!at || later.size() == max_successors) break;
+        later.push_back({i, *at});
+    }
+    return later;
+}
+
+// Nobody left in the list either (or the lecture's two successors alone):
+// the nearest peer this one knows of and still believes alive (a shortcut, a
 // query's origin, ...) becomes the successor; stabilising then moves back,
 // peer by peer, to the true successor.
 void peer::rescue() {
@@ -129,6 +176,7 @@ void peer::ask_successor(id other) {
             };
             const repair r = on_successor_reply(links_, other, believed(m.successor), believed(m.predecessor));
             apply(r.now, r.ask, "SUCCESSOR from " + text(other));
+            if (m.successor && links_.second == m.successor->ident) take_list(other, m.later);
         },
         [this, other] { silent(other); });
 }
@@ -155,6 +203,7 @@ void peer::silent(id other) {
     forget_shortcut(other);
     const repair r = on_silent(links_, other);
     apply(r.now, r.ask, text(other) + " is silent");
+    if (!links_.successor) next_in_list();
 }
 
 // A peer found silent is not believed back into the ring for a while: its
@@ -187,7 +236,7 @@ void peer::apply(const neighbours& now, std::optional<id> ask, const std::string
         // keeps the copies of its predecessor's); if the old predecessor
         // left, its pairs are ours now, and our successor keeps copies.
         copy_to(p, [this, p](const std::string&, id key) { return !within(p, key, ident_); });
-        if (links_.successor && links_.successor == before.successor)
+        if (links_.successor && links_.successor == before.successor && host_.config().replicas)
             copy_to(*links_.successor, [this, p](const std::string&, id key) { return within(p, key, ident_); });
     }
     if (links_.successor && links_.successor != before.successor) {

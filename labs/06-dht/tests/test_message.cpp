@@ -117,6 +117,40 @@ TEST_CASE("a bad datagram is refused, and says why") {
     CHECK(decode(encode(big), 32).problem.empty());
 }
 
+TEST_CASE("SUCCESSOR: the lecture's two successors add nothing; a successor list comes after them, checked") {
+    message lecture = make(kind::successor);
+    lecture.successor = node{8, loopback(40008)};
+    lecture.predecessor = node{3, loopback(40003)};
+    CHECK(encode(lecture).size() == 9 + 23 + 23);  // no list: the same bytes as ever
+    message list = lecture;
+    list.later = {node{10, loopback(40010)}, node{12, loopback(40012, true)}};
+    const std::string bytes = encode(list);
+    CHECK(bytes.size() == 9 + 23 + 23 + 1 + 2 * 23);
+    const decoded d = decode(bytes, 6);
+    REQUIRE(d.problem.empty());
+    REQUIRE(d.msg.later.size() == 2);
+    CHECK(d.msg.later[0].ident == 10);
+    CHECK(d.msg.later[1].where == loopback(40012, true));
+    CHECK(describe(d.msg).find("then 10 12") != std::string::npos);
+
+    std::string none = encode(lecture) + std::string(1, '\0');
+    std::string too_many = encode(lecture) + std::string(1, '\x21');  // 33
+    message off_circle = list;
+    off_circle.later[1].ident = 64;
+    message nobody = list;
+    nobody.later[0].where = net::address();  // family 0: nobody
+    for (const auto& wrong : std::vector<std::pair<std::string, std::string>>{
+             {none, "a SUCCESSOR that lists 0 later successors"},
+             {too_many, "a SUCCESSOR that lists 33 later successors"},
+             {bytes.substr(0, bytes.size() - 1), "a SUCCESSOR cut short"},
+             {encode(off_circle), "identifier 64 out of range in a SUCCESSOR"},
+             {encode(nobody), "a SUCCESSOR whose list of later successors names nobody"}}) {
+        const decoded bad = decode(wrong.first, 6);
+        INFO(wrong.first.size() << " bytes: " << bad.problem);
+        CHECK(bad.problem.find(wrong.second) == 0);
+    }
+}
+
 TEST_CASE("a name's key: the first m bits of its SHA-1") {
     // SHA-1("abc") = a9993e36 4706816a ba3e2571 7850c26c 9cd0d89d
     CHECK(key_of("abc", 32) == 0xa9993e36u);
