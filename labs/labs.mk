@@ -16,7 +16,9 @@
 #                            a fixed sample per lab, as CI runs it)
 #   make lab01-mutants       the same for one lab (its report in build/mutants/)
 #   make labs-handout        a copy of the project without the solutions and the
-#                            instructors' notes and tools, for students
+#                            instructors' notes and tools, for students, made of
+#                            the last commit: it stops while labs/ has changes
+#                            not committed (LABS_HANDOUT_DIRTY=1: without them)
 #   make labs-grade LAB=lab01 SUBMISSIONS=DIR [JOBS=N] [DEADLINE=S] [OUT=DIR]
 #                            grade a folder of submissions, one folder per
 #                            student, each in a clean copy of the project:
@@ -120,15 +122,39 @@ labs-verify: all
 
 # The project for students: no solution/ folders, no wrong implementations,
 # no instructors' notes or tools. From the last commit (git archive HEAD), or,
-# outside a git checkout, from the files as they are.
+# outside a git checkout, from the files as they are. A change to labs/ that
+# is not committed would be left out without a word: then it stops, naming
+# the files (those the copy leaves out anyway do not count), unless
+# LABS_HANDOUT_DIRTY=1 says to hand out the last commit all the same.
 LAB_HANDOUT := $(BUILD)/labs-handout
+LAB_HANDOUT_OMIT_DIRS  := solution wrong instructor
+LAB_HANDOUT_OMIT_FILES := INSTRUCTORS.md verify_wrong.sh EQUIVALENT MUTANTS.md VERDICTS.md
+lab_space := $(subst ,, )
+lab_handout_either = $(subst $(lab_space),|,$(strip $(1)))
+LAB_HANDOUT_OMITTED := (^|/)($(call lab_handout_either,$(LAB_HANDOUT_OMIT_DIRS)))/|(^|/)($(call lab_handout_either,$(LAB_HANDOUT_OMIT_FILES)))$$
 labs-handout:
+	@if git rev-parse --verify -q HEAD >/dev/null 2>&1; then \
+	  changed=$$({ git diff --name-only HEAD -- labs; git ls-files --others --exclude-standard -- labs; } | \
+	            grep -vE '$(LAB_HANDOUT_OMITTED)' | sort -u); \
+	  if [ -n "$$changed" ]; then \
+	    count=$$(echo "$$changed" | wc -l); files=$$(echo "$$changed" | head -n 8 | tr '\n' ' '); \
+	    [ $$count -gt 8 ] && files="$$files(and $$((count - 8)) more: git status labs) "; \
+	    if [ -z "$(LABS_HANDOUT_DIRTY)" ]; then \
+	      echo "make labs-handout: the students' copy is made of the last commit, and these changes to labs/ are not committed: $${files}- commit them, or make labs-handout LABS_HANDOUT_DIRTY=1 to hand out the last commit without them" >&2; \
+	      exit 2; \
+	    fi; \
+	    echo "make labs-handout: warning: LABS_HANDOUT_DIRTY=1: the students' copy is the last commit, without these changes to labs/: $$files" >&2; \
+	  fi; \
+	fi
 	@rm -rf $(LAB_HANDOUT) && mkdir -p $(LAB_HANDOUT)
 	@if git rev-parse --verify -q HEAD >/dev/null 2>&1; then git archive HEAD | tar -x -C $(LAB_HANDOUT); \
 	 else tar -c --exclude=./$(BUILD) --exclude=./$(BIN) --exclude=./.git . | tar -x -C $(LAB_HANDOUT); fi
-	@find $(LAB_HANDOUT)/labs -depth \( -type d \( -name solution -o -name wrong -o -name instructor \) \
-	   -o -name INSTRUCTORS.md -o -name verify_wrong.sh -o -name EQUIVALENT -o -name MUTANTS.md -o -name VERDICTS.md \) -exec rm -rf {} +
+	@find $(LAB_HANDOUT)/labs -depth \( -type d \( -false $(LAB_HANDOUT_OMIT_DIRS:%=-o -name %) \) \
+	   $(LAB_HANDOUT_OMIT_FILES:%=-o -name %) \) -exec rm -rf {} +
 	@echo "the project for students, without solutions: $(LAB_HANDOUT) (hand out this folder)"
+
+# make test checks that, in a clone it dirties (the students' copy has no such test).
+LIB_TESTS += $(wildcard labs/grader/instructor/test_handout.sh)
 
 # Mutation testing of the graders: labs/grader/instructor/mutants.py says how.
 MUTANT_LABS := $(filter-out lab00,$(LABS))
