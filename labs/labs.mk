@@ -166,8 +166,11 @@ $(MUTANT_LABS:%=%-mutants): %-mutants: all
 
 # Batch grading and Gradescope: labs/grader/instructor/ (see labs/INSTRUCTORS.md).
 labs-grade:
+	@[ -z "$(LAB)" ] || [ ! -d "$(SUBMISSIONS)" ] || echo "labs-grade: first the reference solution and the starter of $(LAB) are graded, in a clean copy of the project built for them (about 3 minutes on 2 cores), then each submission"
 	@python3 labs/grader/instructor/grade_class.py --lab "$(LAB)" --submissions "$(SUBMISSIONS)" \
 	  $(if $(OUT),--out "$(OUT)") $(if $(JOBS),--jobs "$(JOBS)") $(if $(DEADLINE),--deadline "$(DEADLINE)")
 
+# Both grade the reference solution first (labs-grade the starter too), and
+# say so at once (python3 -u: the line is not held back in a pipe's buffer).
 $(LABS:%=%-gradescope): %-gradescope:
-	@python3 labs/grader/instructor/gradescope.py --lab $* --out $(BUILD)/gradescope/$*.zip
+	@python3 -u labs/grader/instructor/gradescope.py --lab $* --out $(BUILD)/gradescope/$*.zip
