@@ -12,8 +12,8 @@ namespace bt {
 
 // A neighbour that dialed us: its handshake, in a thread of its own.
 void serve_incoming(swarm& peers, net::socket connectionSocket, const net::address& from);
-// Dial host:port, then the same. `where` is how the swarm knows the address
-// ("127.0.0.1:6881", "[::1]:6881": see address_text).
+// Dial host:port, then the same. The swarm knows the neighbour by its
+// address as address_text writes it ("127.0.0.1:6881", "[::1]:6881").
 void dial(swarm& peers, const std::string& host, std::uint16_t port);
 // Dial in a thread of its own, unless that neighbour is connected or being
 // dialed already (or no thread can be had: then not at all).

@@ -1,7 +1,7 @@
 // pieces.hpp - which pieces we have, which we are downloading, and which
 // blocks of them are asked of whom.
 //
-// A piece (256 KiB) travels as blocks of 16 KiB: each `request` asks one
+// A piece (256 KiB by default) travels as blocks of 16 KiB: each `request` asks one
 // neighbour for one block, and several requests are in flight on each
 // connection so that the link never waits for a round trip. The blocks of
 // one piece may come from different neighbours. When the last block of a
@@ -17,8 +17,7 @@
 // "smart ban").
 //
 // The choice of a new piece is the student's pick_piece (policy.hpp), or
-// one of baseline.hpp's. Not
-// thread-safe: the swarm's mutex guards it.
+// one of baseline.hpp's. Not thread-safe: the swarm's mutex guards it.
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,9 @@
 // rate_meter.hpp - bytes per second over a sliding window.
 //
 // Tit-for-tat ranks neighbours by "the rate at which they sent us data":
-// the bytes counted here over the last window (the lecture's 10 s), in ten
-// slices so that old bytes leave the window a slice at a time. Not
+// the bytes counted here over the last window (the swarm's is six choking
+// rounds, 60 s at the lecture's 10 s: swarm::rate_window), in ten slices so
+// that old bytes leave the window a slice at a time. Not
 // thread-safe: the swarm's mutex guards each meter.
 #pragma once
 

@@ -1,6 +1,7 @@
 // storage.cpp - the shared file on disk.
 #include "storage.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
@@ -43,13 +44,37 @@ result<bitfield> storage::create(const std::string& path) {
     return bitfield(torrent_.piece_count(), false);
 }
 
+namespace {
+constexpr std::size_t recent_limit = 2 << 20;  // bytes of whole pieces kept in memory
+}
+
+void storage::keep(std::uint32_t piece, std::string data) {
+    recent_bytes_ += data.size();
+    recent_.emplace_front(piece, std::move(data));
+    while (recent_bytes_ > recent_limit && recent_.size() > 1) {
+        recent_bytes_ -= recent_.back().second.size();
+        recent_.pop_back();
+    }
+}
+
 result<std::string> storage::read(std::uint32_t piece, std::uint32_t begin, std::uint32_t length) {
     std::lock_guard<std::mutex> lock(mutex_);
-    std::string data(length, '\0');
-    file_.clear();
-    file_.seekg(static_cast<std::streamoff>(piece) * torrent_.piece_length + begin);
-    if (!file_.read(data.data(), length)) return fail("cannot read piece " + std::to_string(piece) + " of " + path_);
-    return data;
+    auto it = std::find_if(recent_.begin(), recent_.end(), [piece](const auto& p) { return p.first == piece; });
+    if (it == recent_.end()) {
+        if (piece >= torrent_.piece_count()) return fail("there is no piece " + std::to_string(piece));
+        std::string data(static_cast<std::size_t>(torrent_.piece_size(piece)), '\0');
+        file_.clear();
+        file_.seekg(static_cast<std::streamoff>(piece) * torrent_.piece_length);
+        if (!file_.read(data.data(), static_cast<std::streamsize>(data.size())))
+            return fail("cannot read piece " + std::to_string(piece) + " of " + path_);
+        keep(piece, std::move(data));
+        it = recent_.begin();
+    }
+    const std::string& whole = it->second;
+    if (begin > whole.size() || length > whole.size() - begin)
+        return fail("piece " + std::to_string(piece) + " has no bytes " + std::to_string(begin) + " to " +
+                    std::to_string(std::uint64_t{begin} + length));
+    return whole.substr(begin, length);
 }
 
 result<bool> storage::write_piece(std::uint32_t piece, const std::string& data) {
@@ -58,6 +83,7 @@ result<bool> storage::write_piece(std::uint32_t piece, const std::string& data) 
     file_.seekp(static_cast<std::streamoff>(piece) * torrent_.piece_length);
     if (!file_.write(data.data(), static_cast<std::streamsize>(data.size())) || !file_.flush())
         return fail("cannot write piece " + std::to_string(piece) + " to " + path_);
+    keep(piece, data);
     return true;
 }
 

@@ -4,10 +4,16 @@
 // downloader's file is created empty at its full size and each piece is
 // written only after its SHA-1 matched. Several connections read and
 // write at once, so every access holds the file's own mutex.
+//
+// The last pieces read or written stay in memory, whole (2 MiB of them at
+// most): a neighbour asks for a piece's blocks one after another, 16 of
+// 16 KiB in a 256 KiB piece, and a piece just completed is the one the
+// others ask for next. The disk is read once a piece, not once a block.
 #pragma once
 
 #include <cstdint>
 #include <fstream>
+#include <list>
 #include <mutex>
 #include <string>
 
@@ -35,6 +41,9 @@ private:
     std::mutex mutex_;
     std::fstream file_;
     std::string path_;
+    std::list<std::pair<std::uint32_t, std::string>> recent_;  // the newest first
+    std::size_t recent_bytes_ = 0;
+    void keep(std::uint32_t piece, std::string data);
 };
 
 // Does `data` have piece `index`'s SHA-1?

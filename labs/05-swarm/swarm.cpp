@@ -11,7 +11,6 @@
 namespace bt {
 
 namespace {
-constexpr std::size_t max_connections = 55;     // the tracker gives at most 50 peers
 // How many blocks we ask of one neighbour at once. Each block costs a round
 // trip between request and reply; with a fixed 4 x 16 KiB in flight a fast
 // neighbour idles between replies. libtorrent's rule: keep about its rate x
@@ -67,6 +66,7 @@ std::string swarm::join(const std::shared_ptr<connection>& c) {
     c->theirs.assign(torrent_.piece_count(), false);
     if (table_.have_count() > 0) c->outbox = wire::bitfield(table_.have());  // BEP 3: only if we have something
     connections_[c->id] = c;
+    everyone_ = true;  // the loop watches its socket from its next turn
     cli::log(c->where, ": connected (", c->outgoing ? "we dialed" : "it dialed", ", peer id ", printable_id(c->peer_id),
              ")");
     return "";
@@ -84,6 +84,7 @@ void swarm::refill_all() {
     for (auto& [id, c] : connections_) {
         c->refill = true;
     }
+    everyone_ = true;
 }
 
 std::string swarm::handle(connection& c, wire::message& m) {
@@ -223,10 +224,16 @@ void swarm::finish_piece(piece_table::whole_piece& piece, bool good) {
     for (int liar : table_.verified(piece))
         ban(liar, "its block of piece " + index + " was wrong (the piece passed its SHA-1 without it)");
     cli::log("piece ", piece.index, " done (", table_.have_count(), "/", torrent_.piece_count(), ")");
+    // A downloader that has the piece already learns nothing from our HAVE
+    // (it wants nothing of that piece, and counts only the pieces it lacks):
+    // fewer messages, and fewer wake-ups on its side. A seed is told all the
+    // same: it counts the copies out there (a seed that leaves after one copy).
     for (auto& [id, c] : connections_) {
-        c->outbox += wire::have(piece.index);
+        const bool seed = std::find(c->theirs.begin(), c->theirs.end(), false) == c->theirs.end();
+        if (seed || !c->theirs[piece.index]) c->outbox += wire::have(piece.index);
         update_interest(*c);
     }
+    everyone_ = true;
     if (table_.complete()) news_.notify_all();
 }
 
@@ -247,7 +254,10 @@ void swarm::fill(connection& c, std::size_t room) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (c.closing || stopping_) return;
     const std::size_t depth = requests_wanted(c);
-    if (c.refill && !c.peer_choking && c.am_interested && c.asked.size() < depth) {
+    // Requests go out in groups: once half of those in flight have been
+    // answered, as many again in one message train (one send(), one wake-up
+    // on the other side), never fewer than half the depth in flight.
+    if (c.refill && !c.peer_choking && c.am_interested && 2 * c.asked.size() <= depth) {
         c.refill = false;
         for (const wire::block& b : table_.next_requests(c.id, c.theirs, neighbour_bitfields(), c.asked,
                                                          depth - c.asked.size(), random_)) {
@@ -289,6 +299,7 @@ void swarm::piece_is_out(std::uint32_t index) {
 void swarm::close(connection& c, const std::string& why) {
     if (c.drop_reason.empty()) c.drop_reason = why;
     c.closing = true;  // the event loop closes its socket
+    everyone_ = true;
 }
 
 void swarm::leave(connection& c, const std::string& why) {

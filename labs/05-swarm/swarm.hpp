@@ -44,6 +44,11 @@ namespace bt {
 
 using clock = std::chrono::steady_clock;
 
+// The tracker gives at most 50 peers: a peer dials no more neighbours than
+// that, and takes calls up to a few more, so that peers who dial it late
+// still get in.
+inline constexpr std::size_t max_dialed = 50, max_connections = 55;
+
 struct peer_settings {
     std::string peer_id;             // 20 bytes
     double upload_rate = unlimited;  // bytes per second; 0: a free rider, it never sends a piece
@@ -93,6 +98,8 @@ struct connection {
     clock::time_point read_after{};  // the download limit: receive nothing before
     clock::time_point last_heard = clock::now(), last_sent = clock::now(), partial_since{};
     unsigned watching = 0;           // the poller's interest now
+    bool touched = false;            // its socket had news in this wait
+    clock::time_point due{};         // its next timer (a block's tokens, the download limit)
 };
 
 class swarm {
@@ -166,7 +173,7 @@ private:
     std::string handle_piece(connection& c, wire::message& m, std::unique_lock<std::mutex>& lock);
     // The event loop's parts (swarm_loop.cpp).
     void wake_loop();
-    void accept_neighbour(net::socket& welcomingSocket);
+    bool accept_neighbour(net::socket& welcomingSocket);  // false: the welcoming socket is of no more use
     void receive(connection& c, std::vector<char>& buffer);
     void take_messages(connection& c);
     void send_queued(connection& c);
@@ -203,6 +210,11 @@ private:
     choker_memory choker_memory_;
     std::mt19937 random_;
     bool early_round_ = false;
+    // Something changed for other neighbours than the one whose message it
+    // was (a piece done, a choke, a neighbour gone): the loop's next turn
+    // looks at every neighbour, not only those with news or a timer due.
+    std::atomic<bool> everyone_{true};
+    clock::time_point next_look_at_all_{};  // the event loop's own
     clock::time_point next_round_ = clock::now();
     std::condition_variable news_;
     net::socket wake_;  // a datagram to it wakes the event loop (a neighbour joined, stop())

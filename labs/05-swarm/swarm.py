@@ -154,7 +154,8 @@ def swarm_of(args, peers, mode):
                            upload=args.upload, download=args.download, mode=mode, free_riders=args.free_riders,
                            picker=args.picker, choker=args.choker, time_scale=args.time_scale,
                            seed_leaves=args.seed_leaves, selfish=args.selfish, stay=args.stay, interval=args.interval,
-                           timeout=args.timeout, stall=args.stall, keep=args.keep, logs=args.logs)
+                           timeout=args.timeout, stall=args.stall, keep=args.keep, logs=args.logs,
+                           piece_length=args.piece_length)
 
 
 def run_many(args, sw, runs, display, verbose=True):
@@ -258,6 +259,8 @@ def parse_arguments(argv=None):
         'measured against the lecture\'s bounds D_p2p and D_cs (lab 04).')
     p.add_argument('--peers', type=int, default=8, metavar='N', help='how many peers download (default: 8)')
     p.add_argument('--file', default='8MiB', metavar='SIZE', help='F, the file (default: 8MiB)')
+    p.add_argument('--piece-length', type=int, default=262144, metavar='BYTES',
+                   help='the torrent\'s pieces (default: 262144, make_torrent\'s; a power of 2, at least 16384)')
     p.add_argument('--server', default='10MiB/s', metavar='RATE', help='us, the seed\'s upload (default: 10MiB/s)')
     p.add_argument('--upload', default='1MiB/s', metavar='RATE', help='u, each peer\'s upload (default: 1MiB/s)')
     p.add_argument('--download', default='20MiB/s', metavar='RATE',
@@ -301,6 +304,8 @@ def parse_arguments(argv=None):
             p.error(f'{name} must be at least {least}')
     if args.free_riders > args.peers or min(args.sweep_peers) < 1:
         p.error('--free-riders must be at most --peers, and every N of --sweep-peers at least 1')
+    if args.piece_length < 16384 or args.piece_length & (args.piece_length - 1):
+        p.error(f'--piece-length: {args.piece_length} is not a power of 2 of at least 16384')
     if args.time_scale <= 0:
         p.error('--time-scale must be more than 0')
     if args.selfish and args.stay is not None:

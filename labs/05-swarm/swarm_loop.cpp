@@ -25,6 +25,10 @@ constexpr auto message_patience = std::chrono::seconds(60);   // for the rest of
 constexpr auto send_patience = std::chrono::seconds(60);      // a neighbour that stops reading
 constexpr auto keep_alive_every = std::chrono::seconds(90);
 constexpr auto tick = std::chrono::seconds(1);  // how often the slow timers are looked at
+// How often every neighbour is looked at even when nothing says it should
+// be (a turn otherwise looks at those with news or a timer due).
+constexpr auto look_at_all_every = std::chrono::milliseconds(100);
+constexpr auto timer_slack = std::chrono::milliseconds(20);
 // Bytes queued for one neighbour before we stop adding blocks: 16 blocks go
 // out in one send() when the system's buffer has room for them.
 constexpr std::size_t outbox_room = 16 * (wire::block_size + 13);
@@ -36,12 +40,14 @@ void swarm::wake_loop() {
     if (net::result<net::address> here = wake_.local_address()) static_cast<void>(wake_.sendto("!", here.value()));
 }
 
-void swarm::accept_neighbour(net::socket& welcomingSocket) {
+bool swarm::accept_neighbour(net::socket& welcomingSocket) {
     net::result<std::pair<net::socket, net::address>> accepted = welcomingSocket.accept();
     if (!accepted) {
-        if (accepted.error().code != std::errc::timed_out && !stopping_ && !net::stop_requested())
-            cli::log(accepted.error());
-        return;
+        if (accepted.error().code == std::errc::timed_out) return true;  // the one who knocked is gone already
+        // Anything else will come again at once: after Ctrl-C, for one, the
+        // welcoming socket is shut down, and would wake the loop for ever.
+        if (!stopping_ && !net::stop_requested()) cli::log(accepted.error());
+        return false;
     }
     // Its handshake takes a thread of its own for a moment (10 s at most),
     // so that a slow stranger does not hold up the loop.
@@ -51,6 +57,7 @@ void swarm::accept_neighbour(net::socket& welcomingSocket) {
     const net::address from = accepted.value().second;
     spawn_for(address_text(from.host(), from.port()),
               [this, connectionSocket, from] { serve_incoming(*this, std::move(*connectionSocket), from); });
+    return true;
 }
 
 // What the system has for this neighbour, then the whole messages in it.
@@ -127,15 +134,23 @@ void swarm::send_queued(connection& c) {
 clock::time_point swarm::turn(net::poller& waiting, std::map<int, std::shared_ptr<connection>>& watched) {
     const clock::time_point now = clock::now();
     clock::time_point wake_at = now + tick;
+    bool everyone = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (now >= next_round_ || early_round_) {
             if (!early_round_) next_round_ = now + choke_period_;
             early_round_ = false;
             choke_round();
+            everyone_ = true;
         }
         wake_at = std::min(wake_at, next_round_);
+        if (everyone_.exchange(false) || now >= next_look_at_all_) {
+            everyone = true;
+            next_look_at_all_ = now + look_at_all_every;
+        }
+        wake_at = std::min(wake_at, next_look_at_all_);
         for (auto& [id, c] : connections_) {  // the neighbours that joined since the last turn
+            if (!everyone) break;
             if (watched.count(id)) continue;
             watched[id] = c;
             c->watching = net::poller::readable;
@@ -145,6 +160,12 @@ clock::time_point swarm::turn(net::poller& waiting, std::map<int, std::shared_pt
     }
     for (auto it = watched.begin(); it != watched.end();) {
         connection& c = *it->second;
+        if (!everyone && !c.touched && now < c.due) {  // nothing new for it
+            wake_at = std::min(wake_at, c.due);
+            ++it;
+            continue;
+        }
+        c.touched = false;
         if (now - c.last_heard > silence_limit) leave(c, "it sent nothing for too long");
         if (!c.inbox.empty() && now - c.partial_since > message_patience)
             leave(c, "it sent nothing for too long in the middle of a message");
@@ -157,11 +178,13 @@ clock::time_point swarm::turn(net::poller& waiting, std::map<int, std::shared_pt
             it = watched.erase(it);
             continue;
         }
+        c.due = clock::time_point::max();
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            if (c.serving) wake_at = std::min(wake_at, c.may_send);
+            if (c.serving) c.due = c.may_send;
         }
-        if (c.read_after > now) wake_at = std::min(wake_at, c.read_after);
+        if (c.read_after > now) c.due = std::min(c.due, c.read_after);
+        wake_at = std::min(wake_at, c.due);
         const unsigned want = (c.read_after <= now ? net::poller::readable : 0u) |
                               (c.sent < c.sending.size() ? net::poller::writable : 0u);
         if (want != c.watching && waiting.change(c.socket, want).ok()) c.watching = want;
@@ -186,15 +209,21 @@ void swarm::run(net::socket& welcomingSocket) {
         }
         for (const net::poller::event& e : ready.value()) {
             if (e.key == welcoming_key) {
-                accept_neighbour(welcomingSocket);
+                if (!accept_neighbour(welcomingSocket)) waiting.remove(welcomingSocket);  // nobody more can dial us
             } else if (e.key == doorbell_key) {
                 char ring[16];
                 while (wake_.recvfrom(ring, sizeof ring, clock::now())) continue;  // a look, no wait
             } else if (auto it = watched.find(static_cast<int>(e.key - 1)); it != watched.end()) {
+                it->second->touched = true;
                 if (e.readable) receive(*it->second, buffer);
             }
         }
         wake_at = turn(waiting, watched);
+        // A timer waits a little longer than it must, so that what comes due
+        // close together (the next blocks' upload tokens, most often) is done
+        // in one wake-up: fewer system calls, and the bucket's burst keeps the
+        // rate.
+        if (const clock::time_point now = clock::now(); wake_at > now) wake_at = std::max(wake_at, now + timer_slack);
     }
     for (auto& [id, c] : watched) {
         leave(*c, "we are leaving");

@@ -84,7 +84,7 @@ void swarm::wait_for_news(clock::time_point until) {
 
 bool swarm::should_dial(const std::string& address) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_ || dialing_.count(address) || connections_.size() >= 50) return false;
+    if (stopping_ || dialing_.count(address) || connections_.size() >= max_dialed) return false;
     auto known = dialed_ids_.find(address);
     if (known != dialed_ids_.end() && banned_.count(known->second)) return false;
     for (auto& [id, c] : connections_)

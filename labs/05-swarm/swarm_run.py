@@ -45,6 +45,7 @@ class Swarm:
     stall: float = 15              # ... or after this long without a new piece anywhere
     keep: str = None               # keep the files (data, torrent, logs) in this folder
     logs: bool = False             # peers write their log lines (else -q)
+    piece_length: int = 262144     # bytes, for make_torrent (its default)
 
     def rates(self, i):
         """(upload, download) of peer i (0-based), as text."""
@@ -145,7 +146,8 @@ class Run:
         self.display.note(f'tracker: its status page is http://127.0.0.1:{self.tracker.port}/')
         self.torrent = os.path.join(self.work, 'file.torrent')
         made = subprocess.run([self.binary('make_torrent'), self.original,
-                                           f'http://127.0.0.1:{self.tracker.port}/announce', '-o', self.torrent],
+                                           f'http://127.0.0.1:{self.tracker.port}/announce', '-o', self.torrent,
+                                           '--piece-length', str(sw.piece_length)],
                                           capture_output=True, text=True, timeout=60)
         if made.returncode != 0:
             raise RuntimeError(f'make_torrent: {made.stderr.strip()}')

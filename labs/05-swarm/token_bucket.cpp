@@ -13,7 +13,7 @@ double burst_for(double rate) { return std::max(16384.0 + 13, rate * 0.05); }
 }  // namespace
 
 token_bucket::token_bucket(double rate)
-    : rate_(rate), burst_(std::isinf(rate) ? 0 : burst_for(rate)), tokens_(burst_), last_fill_(clock::now()) {}
+    : rate_(rate), burst_(std::isinf(rate) ? 0 : burst_for(rate)), tokens_(0), last_fill_(clock::now()) {}
 
 token_bucket::clock::time_point token_bucket::reserve(std::size_t n) {
     const clock::time_point now = clock::now();

@@ -3,7 +3,10 @@
 // The lecture's ui, di and us are real here because the program enforces
 // them itself (lab machines have no traffic shaping). A bucket fills with
 // tokens at `rate` per second, up to a small burst; sending (or receiving)
-// n bytes takes n tokens, and waits while there are not enough. One bucket
+// n bytes takes n tokens, and waits while there are not enough. It starts
+// empty: a peer that has just come has saved nothing, so from its start on
+// it never sends more than its rate allows (the lecture's bounds count on
+// that). One bucket
 // is shared by every connection of a peer: the limit is the peer's, not
 // each connection's.
 //

@@ -160,9 +160,9 @@ TEST_CASE("token bucket: a block larger than the burst passes, at the rate") {
     CHECK(unlimited.take(1 << 30));
     bt::token_bucket bucket(100 * 1024);  // 100 KiB/s, burst 16 KiB + 13
     const auto start = bt::token_bucket::clock::now();
-    for (int i = 0; i < 4; ++i) CHECK(bucket.take(16384));  // 64 KiB: the burst, then 48 KiB at 100 KiB/s
+    for (int i = 0; i < 4; ++i) CHECK(bucket.take(16384));  // 64 KiB at 100 KiB/s: a new bucket has saved nothing
     const double seconds = std::chrono::duration<double>(bt::token_bucket::clock::now() - start).count();
-    CHECK(seconds >= 0.45);
+    CHECK(seconds >= 0.6);
     CHECK(seconds < 2.0);
     bt::token_bucket never(0);
     CHECK(never.reserve(1) == bt::token_bucket::clock::time_point::max());
