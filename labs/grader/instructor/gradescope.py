@@ -61,7 +61,12 @@ def main():
     scripts = Path(__file__).resolve().parent / "gradescope"
     with tempfile.TemporaryDirectory() as work:
         project = Path(work) / "source"
-        grading.clean_copy(root, project, leave_out={"solution", "wrong"})
+        # What a student's code, run in the autograder, must not read: the
+        # solutions and what quotes them (the mutants' report, the lines
+        # found equivalent), as in the students' copy (make labs-handout).
+        grading.clean_copy(root, project, leave_out={"solution", "wrong"},
+                           leave_out_files={"INSTRUCTORS.md", "EQUIVALENT", "MUTANTS.md", "VERDICTS.md",
+                                            "verify_wrong.sh"})
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
             for path in sorted(project.rglob("*")):
                 if path.is_file():

@@ -80,12 +80,13 @@ def project_files(root):
     return names
 
 
-def clean_copy(root, dest, leave_out=()):
+def clean_copy(root, dest, leave_out=(), leave_out_files=()):
     """Copies the project's files to `dest` (a new folder), keeping their times.
-    `leave_out`: folder names to skip wherever they are (e.g. solution)."""
+    `leave_out`: folder names to skip wherever they are (e.g. solution);
+    `leave_out_files`: file names likewise (e.g. EQUIVALENT)."""
     dest.mkdir(parents=True)
     for name in project_files(root):
-        if any(part in leave_out for part in Path(name).parts):
+        if any(part in leave_out for part in Path(name).parts) or Path(name).name in leave_out_files:
             continue
         target = dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
