@@ -230,7 +230,10 @@ void swarm::finish_piece(piece_table::whole_piece& piece, bool good) {
     // same: it counts the copies out there (a seed that leaves after one copy).
     for (auto& [id, c] : connections_) {
         const bool seed = std::find(c->theirs.begin(), c->theirs.end(), false) == c->theirs.end();
-        if (seed || !c->theirs[piece.index]) c->outbox += wire::have(piece.index);
+        if (seed || !c->theirs[piece.index]) {
+            if (c->haves.empty()) c->haves_since = clock::now();
+            c->haves += wire::have(piece.index);
+        }
         update_interest(*c);
     }
     everyone_ = true;
@@ -253,6 +256,13 @@ std::size_t swarm::requests_wanted(connection& c) {
 void swarm::fill(connection& c, std::size_t room) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (c.closing || stopping_) return;
+    // HAVEs wait a little (have_delay) unless something else goes out
+    // anyway: a piece done every few tens of milliseconds would otherwise
+    // cost every neighbour a message, and a wake-up, of its own.
+    if (!c.haves.empty() && (!c.outbox.empty() || clock::now() - c.haves_since >= have_delay)) {
+        c.outbox += c.haves;
+        c.haves.clear();
+    }
     const std::size_t depth = requests_wanted(c);
     // Requests go out in groups: once half of those in flight have been
     // answered, as many again in one message train (one send(), one wake-up

@@ -48,6 +48,8 @@ using clock = std::chrono::steady_clock;
 // that, and takes calls up to a few more, so that peers who dial it late
 // still get in.
 inline constexpr std::size_t max_dialed = 50, max_connections = 55;
+// How long a HAVE may wait for other messages to the same neighbour.
+inline constexpr auto have_delay = std::chrono::milliseconds(200);
 
 struct peer_settings {
     std::string peer_id;             // 20 bytes
@@ -84,6 +86,8 @@ struct connection {
     std::optional<wire::block> serving;  // taken from `wanted`, its upload tokens reserved until `may_send`
     clock::time_point may_send{};
     std::string outbox;              // messages queued for the event loop to send
+    std::string haves;               // HAVEs not yet in the outbox, and since when
+    clock::time_point haves_since{};
     bool refill = true;              // something changed: try to request more
     std::atomic<bool> closing{false};  // the event loop looks without the mutex
     std::string drop_reason;         // why it is closing, when the swarm closed it

@@ -182,6 +182,7 @@ clock::time_point swarm::turn(net::poller& waiting, std::map<int, std::shared_pt
         {
             std::lock_guard<std::mutex> lock(mutex_);
             if (c.serving) c.due = c.may_send;
+            if (!c.haves.empty()) c.due = std::min(c.due, c.haves_since + have_delay);
         }
         if (c.read_after > now) c.due = std::min(c.due, c.read_after);
         wake_at = std::min(wake_at, c.due);
