@@ -29,10 +29,13 @@ constexpr int stabilise_periods = 40;
 settings failure_settings(int successors) {
     settings s;
     s.m = 32;
-    s.period = ms(200);  // a thousand peers in one thread: a ping period they all fit in
-    s.timeout = ms(50);
-    s.tries = 3;
-    s.lookup_wait = ms(700);  // longer than most queries that meet silent peers take (3 tries of 50 ms each)
+    // A thousand peers in one thread, on a machine that others use too: a
+    // reply may wait its turn for a while. With 50 ms and 3 tries, a busy
+    // moment made peers take live ones for gone, and whole rings fell apart.
+    s.period = ms(500);
+    s.timeout = ms(150);
+    s.tries = 2;
+    s.lookup_wait = ms(1500);  // longer than most queries that meet silent peers take (2 tries of 150 ms each)
     s.upkeep = false;
     s.successors = successors;
     return s;
@@ -94,7 +97,7 @@ failure_run one_ring(std::size_t n, double p, int successors, unsigned seed, int
     const auto failing = static_cast<std::size_t>(std::lround(p * static_cast<double>(n)));
     for (std::size_t i = 0; i < failing; ++i) ring->kill(ids[i]);
 
-    run.before = run_lookups(*ring, random, lookups_count, 64, label + ", before any repair");
+    run.before = run_lookups(*ring, random, lookups_count, 128, label + ", before any repair");
     // Then the peers ping, stabilise and look their fingers up again.
     ring->start_upkeep();
     const auto start = ring->now();
