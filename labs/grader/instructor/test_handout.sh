@@ -26,7 +26,10 @@ handout=$tmp/build/labs-handout
 make_handout() {
     rm -rf "$handout"
     set +e
-    make --no-print-directory BUILD="$tmp/build" BIN="$tmp/build/bin" labs-handout "$@" >"$tmp/out" 2>"$tmp/err"
+    # A make of its own (run from make test -j2, it would inherit the
+    # jobserver of a make it is not a rule of, and warn on stderr).
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory BUILD="$tmp/build" BIN="$tmp/build/bin" \
+        labs-handout "$@" >"$tmp/out" 2>"$tmp/err"
     status=$?
     set -e
 }
