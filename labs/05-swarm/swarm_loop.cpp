@@ -182,6 +182,9 @@ clock::time_point swarm::turn(net::poller& waiting, std::map<int, std::shared_pt
         {
             std::lock_guard<std::mutex> lock(mutex_);
             if (c.serving) c.due = c.may_send;
+            // All sent, and more blocks asked for than one fill() queues: the
+            // next ones go at once, not when the neighbour next says something.
+            else if (!c.am_choking && !c.wanted.empty() && c.sent == c.sending.size()) c.due = now;
             if (!c.haves.empty()) c.due = std::min(c.due, c.haves_since + have_delay);
         }
         if (c.read_after > now) c.due = std::min(c.due, c.read_after);
