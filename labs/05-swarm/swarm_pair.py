@@ -27,6 +27,7 @@ import time
 import urllib.request
 
 from swarm_procs import Child, wait_ready
+from swarm_run import same_file
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MIB = 1 << 20
@@ -157,19 +158,6 @@ def one_pair(name, makers, args, work, original, run):
             child.stop(5)
             child.close()
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def same_file(a, b):
-    try:
-        with open(a, 'rb') as x, open(b, 'rb') as y:
-            while True:
-                p, q = x.read(MIB), y.read(MIB)
-                if p != q:
-                    return False
-                if not p:
-                    return True
-    except OSError:
-        return False
 
 
 def pairs(args, file_mib=64):
