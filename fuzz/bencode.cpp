@@ -1,7 +1,7 @@
 // bencode.cpp - the bencode decoder (every .torrent and tracker reply goes
 // through it): no crash on any bytes, and since there is one way to write
 // each value, what it accepts it writes back byte for byte.
-#include "../labs/05-swarm/bencode.hpp"
+#include "../labs/05-swarm/bittorrent/bencode.hpp"
 #include "fuzz.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

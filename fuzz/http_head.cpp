@@ -1,7 +1,7 @@
 // http_head.cpp - an HTTP request head, as the tracker's page server reads
 // it from anyone: no crash, the head's end never past the bytes received,
 // and a request's path and query are parts of its target.
-#include "../labs/05-swarm/http.hpp"
+#include "../labs/05-swarm/bittorrent/http.hpp"
 #include "fuzz.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,7 +1,7 @@
 // torrent.cpp - a .torrent file from anyone: no crash, a name that is a
 // plain file name (never "../x" or "/etc/x"), and what we would write for
 // it reads back the same.
-#include "../labs/05-swarm/metainfo.hpp"
+#include "../labs/05-swarm/bittorrent/metainfo.hpp"
 #include "fuzz.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,7 +1,7 @@
 // tracker_query.cpp - the query of an announce, as the tracker receives it
 // from anyone: no crash, and what it accepts, written again by the peer's
 // side, reads back the same.
-#include "../labs/05-swarm/tracker_protocol.hpp"
+#include "../labs/05-swarm/bittorrent/tracker_protocol.hpp"
 #include "fuzz.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,7 +1,7 @@
 // tracker_reply.cpp - a tracker's reply, as the peer receives it (a tracker
 // may be anyone's): no crash, and the peers it names, written again in the
 // dictionary form, read back the same.
-#include "../labs/05-swarm/tracker_protocol.hpp"
+#include "../labs/05-swarm/bittorrent/tracker_protocol.hpp"
 #include "fuzz.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,7 +1,7 @@
 // wire.cpp - the peer wire protocol, as a peer reads it from any neighbour:
 // a handshake, a length prefix, a message body and a bitfield, none of which
 // may crash the peer or make it read past what arrived.
-#include "../labs/05-swarm/wire.hpp"
+#include "../labs/05-swarm/bittorrent/wire.hpp"
 #include "fuzz.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,6 +1,6 @@
 # machine.py - the machine a measurement ran on, and how busy it was meanwhile:
 # shared by make bench (bench/run_bench.py, bench/report.py) and make
-# lab05-bench (labs/05-swarm/swarm_bench.py). Linux only: it reads /proc.
+# lab05-bench (labs/05-swarm/runner/swarm_bench.py). Linux only: it reads /proc.
 import datetime
 import os
 import platform

@@ -20,13 +20,14 @@ LAB_FILES_lab05 := $(LAB05)/policy.cpp
 
 # The building blocks that open no socket (SHA-1, bencoding, .torrent files,
 # the tracker's protocol, a little HTTP), each with its unit tests.
-LAB05_LIB_SRC  := sha1.cpp sha1_x86.cpp bencode.cpp metainfo.cpp ip_address.cpp tracker_protocol.cpp http.cpp
+LAB05_LIB_SRC  := sha1.cpp sha1_x86.cpp $(addprefix bittorrent/,bencode.cpp metainfo.cpp ip_address.cpp tracker_protocol.cpp \
+                  http.cpp)
 LAB05_LIB_OBJ  := $(LAB05_LIB_SRC:%.cpp=$(LAB05_OUT)/%.o)
 LAB05_TEST_OBJ := $(patsubst $(LAB05)/tests/%.cpp,$(LAB05_OUT)/tests/%.o,$(wildcard $(LAB05)/tests/*.cpp))
 
 # The peer: everything but the student's policy.cpp, and lab 04's units.
-LAB05_PEER_SRC := wire.cpp token_bucket.cpp storage.cpp pieces.cpp baseline.cpp swarm.cpp swarm_rounds.cpp \
-                  swarm_loop.cpp connection.cpp tracker_client.cpp
+LAB05_PEER_SRC := bittorrent/wire.cpp $(addprefix peer/,token_bucket.cpp storage.cpp pieces.cpp baseline.cpp swarm.cpp \
+                  swarm_rounds.cpp swarm_loop.cpp connection.cpp tracker_client.cpp)
 LAB05_PEER_OBJ := $(LAB05_PEER_SRC:%.cpp=$(LAB05_OUT)/%.o) $(LAB05_LIB_OBJ) $(BUILD)/labs/04-distribution-time/units.o
 LAB05_PEER_TEST_OBJ := $(patsubst $(LAB05)/tests/peer/%.cpp,$(LAB05_OUT)/tests/peer/%.o,$(wildcard $(LAB05)/tests/peer/*.cpp))
 
@@ -40,7 +41,7 @@ $(LAB05_OUT)/tests/%.o: $(LAB05)/tests/%.cpp | doctest
 	@mkdir -p $(dir $@)
 	$(CXX) $(ALL_CXXFLAGS) -I. -I$(LAB05) -c -o $@ $<
 
-$(BIN)/make_torrent$(EXE): $(LAB05_OUT)/make_torrent.o $(LAB05_LIB_OBJ) | $(BIN)
+$(BIN)/make_torrent$(EXE): $(LAB05_OUT)/tools/make_torrent.o $(LAB05_LIB_OBJ) | $(BIN)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(LAB05_OUT)/bt_tests$(EXE): $(LAB05_TEST_OBJ) $(LAB05_LIB_OBJ)
@@ -59,7 +60,7 @@ $(LAB05_OUT)/peer_tests$(EXE): $(LAB05_PEER_TEST_OBJ) $(LAB05_PEER_OBJ) $(LAB05_
                                $(COMMON_OBJ) | $(BIN)/peer$(EXE)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/peer$(EXE): $(LAB05_OUT)/peer_main.o $(LAB05_PEER_OBJ) $(LAB05_OUT)/reference/policy.o $(COMMON_OBJ) | $(BIN)
+$(BIN)/peer$(EXE): $(LAB05_OUT)/peer/peer_main.o $(LAB05_PEER_OBJ) $(LAB05_OUT)/reference/policy.o $(COMMON_OBJ) | $(BIN)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 LIB_TESTS += $(LAB05_OUT)/bt_tests$(EXE) $(LAB05_OUT)/peer_tests$(EXE)
@@ -70,7 +71,7 @@ $(LAB_OUT)/05/policy.o: $(call lab_src,$(LAB05),policy.cpp) $(LAB05)/policy.hpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(ALL_CXXFLAGS) $(LAB_STUDENT_FLAGS) -I$(LAB05) -c -o $@ $<
 
-$(LAB_OUT)/05/peer: $(LAB05_OUT)/peer_main.o $(LAB05_PEER_OBJ) $(LAB_OUT)/05/policy.o $(COMMON_OBJ)
+$(LAB_OUT)/05/peer: $(LAB05_OUT)/peer/peer_main.o $(LAB05_PEER_OBJ) $(LAB_OUT)/05/policy.o $(COMMON_OBJ)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 LAB05_GRADER_OBJ := $(patsubst $(LAB05)/grader/%.cpp,$(LAB05_OUT)/grader/%.o,$(wildcard $(LAB05)/grader/*.cpp))
@@ -102,7 +103,8 @@ lab05-interop: $(BIN)/make_torrent$(EXE) $(BIN)/peer$(EXE)
 	bash $(LAB05)/tools/interop.sh $(BIN)
 
 # The tracker and the swarm runner have their own rules.
--include $(LAB05)/tracker.mk
+-include $(LAB05)/tracker/tracker.mk
+-include $(LAB05)/runner/runner.mk
 
 # The class swarm in a room of network namespaces.
--include $(LAB05)/room.mk
+-include $(LAB05)/room/room.mk

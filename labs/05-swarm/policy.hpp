@@ -23,7 +23,7 @@
 #include <random>
 #include <vector>
 
-#include "bitfield.hpp"
+#include "bittorrent/bitfield.hpp"
 
 namespace bt {
 

@@ -28,7 +28,7 @@
 
 #include "../../../tests/process/child.hpp"
 #include "../../grader/line_reader.hpp"
-#include "metainfo.hpp"
+#include "bittorrent/metainfo.hpp"
 #include "swarm_model.hpp"
 
 namespace {

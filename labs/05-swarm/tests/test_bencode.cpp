@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "bencode.hpp"
+#include "bittorrent/bencode.hpp"
 
 using namespace bt::bencode;
 

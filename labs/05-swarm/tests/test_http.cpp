@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "http.hpp"
+#include "bittorrent/http.hpp"
 
 using namespace bt::http;
 using namespace std::string_view_literals;

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "ip_address.hpp"
+#include "bittorrent/ip_address.hpp"
 
 namespace {
 

@@ -4,8 +4,8 @@
 #include <sstream>
 #include <string>
 
-#include "bencode.hpp"
-#include "metainfo.hpp"
+#include "bittorrent/bencode.hpp"
+#include "bittorrent/metainfo.hpp"
 
 namespace {
 

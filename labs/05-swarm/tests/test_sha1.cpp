@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sha1.hpp"
+#include "labs/05-swarm/sha1.hpp"
 
 namespace {
 

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "tracker_protocol.hpp"
+#include "bittorrent/tracker_protocol.hpp"
 
 using namespace bt::tracker;
 

@@ -13,8 +13,8 @@
 
 #include "../../../../tests/process/child.hpp"
 #include "common/net.hpp"
-#include "metainfo.hpp"
-#include "wire.hpp"
+#include "bittorrent/metainfo.hpp"
+#include "bittorrent/wire.hpp"
 
 namespace peer_test {
 

@@ -5,11 +5,11 @@
 #include <sstream>
 #include <string>
 
-#include "baseline.hpp"
-#include "pieces.hpp"
-#include "rate_meter.hpp"
-#include "token_bucket.hpp"
-#include "tracker_client.hpp"
+#include "peer/baseline.hpp"
+#include "peer/pieces.hpp"
+#include "peer/rate_meter.hpp"
+#include "peer/token_bucket.hpp"
+#include "peer/tracker_client.hpp"
 
 namespace {
 // A torrent of `size` bytes in pieces of 32 KiB (two blocks each), made from

@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
-#include "http.hpp"
+#include "bittorrent/http.hpp"
 #include "neighbours.hpp"
-#include "tracker_protocol.hpp"
+#include "bittorrent/tracker_protocol.hpp"
 
 using namespace peer_test;
 

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "storage.hpp"
+#include "peer/storage.hpp"
 
 namespace {
 // A file of `size` bytes that differ from place to place, its torrent in

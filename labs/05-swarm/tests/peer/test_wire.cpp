@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "wire.hpp"
+#include "bittorrent/wire.hpp"
 
 using namespace std::string_literals;
 

@@ -5,8 +5,8 @@
 #include <random>
 #include <string>
 
-#include "tracker_http.hpp"
-#include "tracker_status.hpp"
+#include "tracker/tracker_http.hpp"
+#include "tracker/tracker_status.hpp"
 
 using namespace bt::tracker;
 

@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-#include "tracker_peers.hpp"
+#include "tracker/tracker_peers.hpp"
 
 using namespace bt::tracker;
 

@@ -12,7 +12,7 @@
 
 #include "../../../../tests/process/child.hpp"
 #include "../../../../tests/process/peer.hpp"
-#include "tracker_protocol.hpp"
+#include "bittorrent/tracker_protocol.hpp"
 
 using namespace std::chrono_literals;
 using namespace bt::tracker;  // which has a `peer` too: the test helpers' is ::peer

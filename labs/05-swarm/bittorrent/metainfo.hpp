@@ -22,7 +22,7 @@
 #include <string_view>
 
 #include "result.hpp"
-#include "sha1.hpp"
+#include "labs/05-swarm/sha1.hpp"
 
 namespace bt {
 

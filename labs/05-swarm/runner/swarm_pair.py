@@ -58,7 +58,7 @@ def clients(bin_dir):
         skipped.append('aria2c (not installed: apt-get install aria2)')
     python = libtorrent_python()
     if python:
-        script = os.path.join(HERE, 'tools', 'lt_client.py')
+        script = os.path.join(os.path.dirname(HERE), 'tools', 'lt_client.py')
         found['libtorrent'] = (lambda t, d: [python, script, t, d, '--seed'], lambda t, d: [python, script, t, d])
     else:
         skipped.append('libtorrent (not installed: apt-get install python3-libtorrent)')
@@ -185,7 +185,7 @@ def pairs(args, file_mib=64):
 
 
 def swarm_root():
-    return os.path.dirname(os.path.dirname(HERE))
+    return os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 
 
 def medians(runs):

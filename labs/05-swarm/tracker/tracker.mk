@@ -1,20 +1,11 @@
-# tracker.mk - lab 05's tracker and swarm runner (included at the end of lab.mk).
+# tracker.mk - lab 05's tracker (included at the end of lab.mk).
 #
 #   make lab05-tracker        $(BIN)/tracker
 #   make lab05-tracker-test   its unit tests and its process tests (real
 #                             requests on port 0; aria2c seeding and leeching
 #                             through it, skipped without aria2c)
-#   make lab05-swarm ARGS=... the swarm runner, labs/05-swarm/swarm.py: a
-#                             tracker, a seed and N peers on this machine,
-#                             measured against lab 04's bounds
-#                             (ARGS="--help" lists its options)
 #   make lab05-tsan           the tracker and the peer built with ThreadSanitizer
 #                             (into build/tsan05/), driven by their process tests
-#   make lab05-bench          the lab's targets, measured with the runner
-#                             (about 10 minutes): labs/05-swarm/RESULTS.md and
-#                             labs/05-swarm/swarm_chart.svg (ARGS=--quick:
-#                             a short run that checks the plumbing, written to
-#                             build/labs/05/bench-quick/)
 #
 # The tracker prints rates and sizes with lab 04's units.cpp. Both test
 # programs are in LIB_TESTS, so `make test` runs them.
@@ -23,11 +14,11 @@ LAB05_TRACKER_MK := 1
 
 include tools/plot/plot.mk
 
-TRACKER_SRC := tracker_peers.cpp tracker_status.cpp tracker_http.cpp
+TRACKER_SRC := $(addprefix tracker/,tracker_peers.cpp tracker_status.cpp tracker_http.cpp)
 TRACKER_OBJ := $(TRACKER_SRC:%.cpp=$(LAB05_OUT)/%.o)
 LAB04_UNITS_OBJ := $(BUILD)/labs/04-distribution-time/units.o
 
-$(BIN)/tracker$(EXE): $(LAB05_OUT)/tracker.o $(TRACKER_OBJ) $(PLOT_OBJ) $(LAB05_LIB_OBJ) $(LAB04_UNITS_OBJ) $(COMMON_OBJ) | $(BIN)
+$(BIN)/tracker$(EXE): $(LAB05_OUT)/tracker/tracker.o $(TRACKER_OBJ) $(PLOT_OBJ) $(LAB05_LIB_OBJ) $(LAB04_UNITS_OBJ) $(COMMON_OBJ) | $(BIN)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The tests live in tests/tracker/ (lab.mk's rule for tests/ compiles them).
@@ -46,11 +37,6 @@ $(LAB05_OUT)/tracker_process_tests: $(LAB05_OUT)/tests/test_main.o $(TRACKER_PRO
 
 LIB_TESTS += $(LAB05_OUT)/tracker_unit_tests$(EXE) $(LAB05_OUT)/tracker_process_tests
 
-# The runner measures against lab 04's bounds, from lab 04's reference
-# solution where there is one (a handout without solutions: the student's).
-LAB05_BOUNDS_VARIANT := $(if $(wildcard labs/04-distribution-time/solution/distribution.cpp),solution,student)
-LAB05_BOUNDS := $(BUILD)/labs/$(LAB05_BOUNDS_VARIANT)/04/distribution
-
 # ThreadSanitizer: a data race stops the tracker or the peer at once (exit
 # status 66), which fails the test that talks to it or stops it.
 LAB05_TSAN := build/tsan05
@@ -61,21 +47,11 @@ lab05-tsan:
 	$(LAB05_TSAN_RUN) $(LAB05_TSAN)/labs/05/tracker_process_tests
 	$(LAB05_TSAN_RUN) $(LAB05_TSAN)/labs/05/peer_tests
 
-.PHONY: lab05-tracker lab05-tracker-test lab05-swarm lab05-bench lab05-swarm-tools lab05-tsan
+.PHONY: lab05-tracker lab05-tracker-test lab05-tsan
 lab05-tracker: $(BIN)/tracker$(EXE)
 
 lab05-tracker-test: $(LAB05_OUT)/tracker_unit_tests$(EXE) $(LAB05_OUT)/tracker_process_tests
 	$(LAB05_OUT)/tracker_unit_tests$(EXE)
 	BIN=$(BIN) $(LAB05_OUT)/tracker_process_tests
-
-lab05-swarm-tools: $(BIN)/tracker$(EXE) $(BIN)/peer$(EXE) $(BIN)/make_torrent$(EXE) $(BIN)/svgplot
-	@$(MAKE) --no-print-directory $(LAB05_BOUNDS) $(if $(filter solution,$(LAB05_BOUNDS_VARIANT)),SOLUTION=1)
-
-lab05-swarm: lab05-swarm-tools
-	python3 $(LAB05)/swarm.py --bin $(BIN) --bounds-program $(LAB05_BOUNDS) $(ARGS)
-
-lab05-bench: lab05-swarm-tools
-	python3 $(LAB05)/swarm_bench.py --bin $(BIN) --bounds-program $(LAB05_BOUNDS) \
-	  $(if $(filter --quick,$(ARGS)),--out $(BUILD)/labs/05/bench-quick) $(ARGS)
 
 endif

@@ -31,14 +31,14 @@
 
 #include "common/net.hpp"
 #include "common/poller.hpp"
-#include "metainfo.hpp"
+#include "bittorrent/metainfo.hpp"
 #include "pieces.hpp"
 #include "baseline.hpp"
 #include "policy.hpp"
 #include "rate_meter.hpp"
 #include "storage.hpp"
 #include "token_bucket.hpp"
-#include "wire.hpp"
+#include "bittorrent/wire.hpp"
 
 namespace bt {
 

@@ -3,7 +3,7 @@
 # lecture's bounds: a tracker, one seed and N peers, each a process with its
 # own port and rates (enforced by the peers' token buckets), on loopback.
 #
-#   python3 labs/05-swarm/swarm.py [--peers N] [--file SIZE] [--server RATE] [--upload RATE] [--download RATE]
+#   python3 labs/05-swarm/runner/swarm.py [--peers N] [--file SIZE] [--server RATE] [--upload RATE] [--download RATE]
 #                                  [--mode p2p|client-server] [--runs R] [--sweep] ...
 #   make lab05-swarm ARGS="--peers 16"
 #
@@ -25,7 +25,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))  # runner/ is in labs/05-swarm/
 sys.path.insert(0, HERE)
 import swarm_run  # noqa: E402  (after the path is set)
 

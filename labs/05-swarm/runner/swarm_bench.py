@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 # swarm_bench.py - `make lab05-bench`: lab 05's four targets, measured with
-# the swarm runner (swarm.py), written to labs/05-swarm/RESULTS.md with the
+# the swarm runner (swarm.py), written to labs/05-swarm/runner/RESULTS.md with the
 # machine and the method, and lab 04's chart with the measured points to
-# labs/05-swarm/swarm_chart.svg.
+# labs/05-swarm/runner/swarm_chart.svg.
 #
-#   python3 labs/05-swarm/swarm_bench.py [--runs 3] [--quick] [--bin DIR] [--out DIR]
+#   python3 labs/05-swarm/runner/swarm_bench.py [--runs 3] [--quick] [--bin DIR] [--out DIR]
 #   make lab05-bench [ARGS=--quick]
 #
 # The targets, for F = 8 MiB, u = 1 MiB/s per peer, us = 10 MiB/s, d = 20 MiB/s:
@@ -33,7 +33,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), 'tools'))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(HERE))), 'tools'))
 import machine  # noqa: E402
 import swarm  # noqa: E402
 import swarm_pair  # noqa: E402

@@ -26,9 +26,9 @@
 #include <thread>
 #include <vector>
 
-#include "../../common/cli.hpp"
-#include "../../common/net.hpp"
-#include "http.hpp"
+#include "common/cli.hpp"
+#include "common/net.hpp"
+#include "bittorrent/http.hpp"
 #include "tracker_http.hpp"
 #include "tracker_peers.hpp"
 

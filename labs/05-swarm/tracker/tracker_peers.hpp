@@ -34,8 +34,8 @@
 #include <string_view>
 #include <vector>
 
-#include "result.hpp"
-#include "tracker_protocol.hpp"
+#include "bittorrent/result.hpp"
+#include "bittorrent/tracker_protocol.hpp"
 
 namespace bt::tracker {
 

@@ -1,8 +1,8 @@
 // tracker_http.cpp - the tracker's answers to its three kinds of request.
 #include "tracker_http.hpp"
 
-#include "http.hpp"
-#include "sha1.hpp"
+#include "bittorrent/http.hpp"
+#include "labs/05-swarm/sha1.hpp"
 #include "tracker_status.hpp"
 
 namespace bt::tracker {

@@ -314,7 +314,7 @@ def write_results(args, sweep_n, sweep_results, sweep_table, larger, wider, coar
 
 DOCUMENT = '''# Lab 05: a BitTorrent swarm against the lecture's bounds
 
-Written by `make lab05-bench` (`labs/05-swarm/swarm_bench.py`), wall time {wall:.0f} s.
+Written by `make lab05-bench` (`labs/05-swarm/runner/swarm_bench.py`), wall time {wall:.0f} s.
 
 ## Machine
 
@@ -323,7 +323,7 @@ Written by `make lab05-bench` (`labs/05-swarm/swarm_bench.py`), wall time {wall:
 
 ## How it was measured
 
-- Every swarm runs on this machine over loopback, started by the runner (`labs/05-swarm/swarm.py`): `bin/tracker`, then one seed and N peers (`bin/peer`, built with the reference policies), each a process with `--port 0` (the port read from its ready line) and its own rates, which the peers enforce with token buckets.
+- Every swarm runs on this machine over loopback, started by the runner (`labs/05-swarm/runner/swarm.py`): `bin/tracker`, then one seed and N peers (`bin/peer`, built with the reference policies), each a process with `--port 0` (the port read from its ready line) and its own rates, which the peers enforce with token buckets.
 - F = 8 MiB (128 pieces of 64 KiB, pseudo-random bytes; one swarm with make_torrent's 256 KiB pieces beside it), us = 10 MiB/s for the seed, u = 1 MiB/s and d = 20 MiB/s for each peer (dmin >= us, as in the lecture's example). The choker's periods are the lecture's 10 s and 30 s times 0.1 (`--time-scale 0.1`: a new top 4 every second, an optimistic unchoke every 3 s), for a file that takes seconds, not hours; the tracker's interval is 2 s. Peers stay until every peer has the file (altruistic) unless said otherwise.
 - The swarm's time runs from the start of the first peer (the seed is there already, with the whole file: the lecture's server at time 0) to the last peer's `complete` line (its own clock, plus when it was started). Every downloaded file is compared with the original byte for byte; a run where one differs or is missing does not count as complete.
 - D_p2p and D_cs are lab 04's bounds for the same F, us, ui and di, computed by lab 04's program (`distribution --bounds`, the reference solution) with each peer's rates; client-server mode runs the same swarm with every peer at u = 0 (they upload nothing) and the seed unchoking everyone, as a server would.

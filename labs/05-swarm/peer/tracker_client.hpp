@@ -14,9 +14,9 @@
 #include <string>
 #include <thread>
 
-#include "result.hpp"
+#include "bittorrent/result.hpp"
 #include "swarm.hpp"
-#include "tracker_protocol.hpp"
+#include "bittorrent/tracker_protocol.hpp"
 
 namespace bt {
 

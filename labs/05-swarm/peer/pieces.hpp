@@ -29,10 +29,10 @@
 #include <vector>
 
 #include "baseline.hpp"
-#include "bitfield.hpp"
-#include "metainfo.hpp"
-#include "sha1.hpp"
-#include "wire.hpp"
+#include "bittorrent/bitfield.hpp"
+#include "bittorrent/metainfo.hpp"
+#include "labs/05-swarm/sha1.hpp"
+#include "bittorrent/wire.hpp"
 
 namespace bt {
 

@@ -7,7 +7,7 @@
 
 #include "common/cli.hpp"
 #include "connection.hpp"
-#include "http.hpp"
+#include "bittorrent/http.hpp"
 
 namespace bt {
 

@@ -17,9 +17,9 @@
 #include <mutex>
 #include <string>
 
-#include "bitfield.hpp"
-#include "metainfo.hpp"
-#include "result.hpp"
+#include "bittorrent/bitfield.hpp"
+#include "bittorrent/metainfo.hpp"
+#include "bittorrent/result.hpp"
 
 namespace bt {
 

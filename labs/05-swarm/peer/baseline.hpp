@@ -13,7 +13,7 @@
 #include <random>
 #include <vector>
 
-#include "bitfield.hpp"
+#include "bittorrent/bitfield.hpp"
 #include "policy.hpp"
 
 namespace bt {

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "metainfo.hpp"
+#include "bittorrent/metainfo.hpp"
 
 namespace {
 
