@@ -3,13 +3,13 @@
 #   make bench     build the servers, the load generator, the C floor server
 #                  and the plotter, run every server under the same loads side
 #                  by side, print the table and write bench/RESULTS.md and
-#                  bench/scaling.svg (drawn by bin/svgplot, tools/plot/)
+#                  bench/scaling.svg (drawn by bin/svgplot, labs/shared/plot/)
 #
 # BENCH_ARGS passes options to the orchestrator, e.g.
 #   make bench BENCH_ARGS="--reps 5"       more repetitions (medians of 5)
 #   make bench BENCH_ARGS="--quick"        a short smoke run (figures not meaningful)
 
-include tools/plot/plot.mk
+include labs/shared/plot/plot.mk
 
 BENCH_CC     ?= cc
 BENCH_CFLAGS ?= -O2 -g

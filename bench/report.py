@@ -118,7 +118,7 @@ def sweep_series(rows):
 
 
 # The scaling chart is drawn by the project's plotter, bin/svgplot
-# (tools/plot/): this only writes its description, one statement a line.
+# (labs/shared/plot/): this only writes its description, one statement a line.
 SCALING_TITLE = 'tcp_server_threaded: throughput and memory against concurrent clients'
 STYLES = {'tcp_server_threaded': '#1f5fbf points', 'floor': '#888888 dashed points'}
 

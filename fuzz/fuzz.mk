@@ -16,7 +16,7 @@ FUZZ_SECONDS ?= 20
 FUZZ_OUT     := $(BUILD)/fuzz
 FUZZ_TARGETS ?= bencode torrent tracker_query tracker_reply http_head wire dht_message
 FUZZ_FLAGS   := $(STD) $(WARNINGS) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_LIB_SRC := labs/05-swarm/sha1.cpp labs/05-swarm/sha1_x86.cpp \
+FUZZ_LIB_SRC := labs/shared/sha1.cpp labs/shared/sha1_x86.cpp \
                 $(addprefix labs/05-swarm/bittorrent/,bencode.cpp metainfo.cpp ip_address.cpp tracker_protocol.cpp http.cpp wire.cpp) \
                 labs/06-dht/message.cpp $(COMMON_SRC)
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.cpp=$(FUZZ_OUT)/obj/%.o)

@@ -79,6 +79,7 @@ $(BUILD)/labs/%.o: labs/%.cpp | doctest
 	@mkdir -p $(dir $@)
 	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
 
+include labs/shared/shared.mk
 include $(wildcard labs/*/lab.mk)
 
 .PHONY: labs-verify labs-handout labs-grade lab-files FORCE $(LABS) $(LABS:%=%-gradescope)

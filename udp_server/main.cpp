@@ -23,7 +23,7 @@
 #include "../common/cli.hpp"
 #include "../common/net.hpp"
 #include "../common/text.hpp"
-#include "loss.hpp"
+#include "../labs/shared/loss.hpp"
 
 int main(int argc, char* argv[]) {
     std::string host;  // all interfaces

@@ -12,21 +12,20 @@ LABS  += lab04
 LAB04 := labs/04-distribution-time
 LAB_FILES_lab04 := $(LAB04)/distribution.cpp
 
-include tools/plot/plot.mk
-
 # -I$(LAB04): distribution.cpp finds distribution.hpp from solution/, a wrong
-# implementation's folder, or the committed starter copied under build/.
-$(LAB_OUT)/04/distribution.o: $(call lab_src,$(LAB04),distribution.cpp) $(LAB04)/distribution.hpp $(LAB04)/units.hpp
+# implementation's folder, or the committed starter copied under build/;
+# -I$(LAB_SHARED): and units.hpp, which lab 05 uses too.
+$(LAB_OUT)/04/distribution.o: $(call lab_src,$(LAB04),distribution.cpp) $(LAB04)/distribution.hpp $(LAB_SHARED)/units.hpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(ALL_CXXFLAGS) $(LAB_STUDENT_FLAGS) -I$(LAB04) -c -o $@ $<
+	$(CXX) $(ALL_CXXFLAGS) $(LAB_STUDENT_FLAGS) -I$(LAB04) -I$(LAB_SHARED) -c -o $@ $<
 
-LAB04_GIVEN := $(BUILD)/$(LAB04)/main.o $(BUILD)/$(LAB04)/units.o
+LAB04_GIVEN := $(BUILD)/$(LAB04)/main.o $(UNITS_OBJ)
 
 $(LAB_OUT)/04/distribution: $(LAB_OUT)/04/distribution.o $(LAB04_GIVEN) $(PLOT_OBJ)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
 
 $(LAB_OUT)/04/grader: $(BUILD)/$(LAB04)/grader/test_distribution.o $(LAB_OUT)/04/distribution.o \
-                      $(BUILD)/$(LAB04)/units.o $(LAB_GRADER_OBJ) $(BUILD)/tests/process/child.o
+                      $(UNITS_OBJ) $(LAB_GRADER_OBJ) $(BUILD)/tests/process/child.o
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 lab04: $(LAB_OUT)/04/distribution $(LAB_OUT)/04/grader

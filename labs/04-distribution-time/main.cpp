@@ -1,6 +1,6 @@
 // main.cpp - lab 04: the program `distribution`. It prints the lecture's two
 // lower bounds for N = 0, 1, ..., N peers as a table, and draws them as the
-// lecture's chart (SVG, with the project's plotter, tools/plot/). Given code:
+// lecture's chart (SVG, with the project's plotter, labs/shared/plot/). Given code:
 // the bounds themselves are your distribution.cpp.
 //
 //   distribution                      the lecture's example: F/u = 1 hour, us = 10u, N = 0..35
@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "../../tools/plot/chart.hpp"
+#include "../shared/plot/chart.hpp"
 #include "distribution.hpp"
-#include "units.hpp"
+#include "../shared/units.hpp"
 
 namespace {
 

@@ -20,15 +20,14 @@ LAB_FILES_lab05 := $(LAB05)/policy.cpp
 
 # The building blocks that open no socket (SHA-1, bencoding, .torrent files,
 # the tracker's protocol, a little HTTP), each with its unit tests.
-LAB05_LIB_SRC  := sha1.cpp sha1_x86.cpp $(addprefix bittorrent/,bencode.cpp metainfo.cpp ip_address.cpp tracker_protocol.cpp \
-                  http.cpp)
-LAB05_LIB_OBJ  := $(LAB05_LIB_SRC:%.cpp=$(LAB05_OUT)/%.o)
+LAB05_LIB_SRC  := $(addprefix bittorrent/,bencode.cpp metainfo.cpp ip_address.cpp tracker_protocol.cpp http.cpp)
+LAB05_LIB_OBJ  := $(LAB05_LIB_SRC:%.cpp=$(LAB05_OUT)/%.o) $(SHA1_OBJ)
 LAB05_TEST_OBJ := $(patsubst $(LAB05)/tests/%.cpp,$(LAB05_OUT)/tests/%.o,$(wildcard $(LAB05)/tests/*.cpp))
 
-# The peer: everything but the student's policy.cpp, and lab 04's units.
+# The peer: everything but the student's policy.cpp, and the labs' units (sizes and rates).
 LAB05_PEER_SRC := bittorrent/wire.cpp $(addprefix peer/,token_bucket.cpp storage.cpp pieces.cpp baseline.cpp swarm.cpp \
                   swarm_rounds.cpp swarm_loop.cpp connection.cpp tracker_client.cpp)
-LAB05_PEER_OBJ := $(LAB05_PEER_SRC:%.cpp=$(LAB05_OUT)/%.o) $(LAB05_LIB_OBJ) $(BUILD)/labs/04-distribution-time/units.o
+LAB05_PEER_OBJ := $(LAB05_PEER_SRC:%.cpp=$(LAB05_OUT)/%.o) $(LAB05_LIB_OBJ) $(UNITS_OBJ)
 LAB05_PEER_TEST_OBJ := $(patsubst $(LAB05)/tests/peer/%.cpp,$(LAB05_OUT)/tests/peer/%.o,$(wildcard $(LAB05)/tests/peer/*.cpp))
 
 # -I. for common/, -I$(LAB05) for the lab's headers from solution/ or a wrong implementation's folder.

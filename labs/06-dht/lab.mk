@@ -16,16 +16,10 @@ LAB06 := labs/06-dht
 LAB_FILES_lab06 := $(LAB06)/routing.cpp
 LAB06_OBJ := $(BUILD)/$(LAB06)
 
-include tools/plot/plot.mk
 
-# The given code, the same for every variant. SHA-1 is lab 05's, built here.
+# The given code, the same for every variant; SHA-1 is the labs' shared one.
 LAB06_LIB_SRC := message.cpp keys.cpp peer.cpp lookups.cpp pairs.cpp addresses.cpp upkeep.cpp host.cpp ring_svg.cpp
-LAB06_LIB_OBJ := $(LAB06_LIB_SRC:%.cpp=$(LAB06_OBJ)/%.o) $(LAB06_OBJ)/sha1.o $(LAB06_OBJ)/sha1_x86.o
-
-# A static pattern: make's % matches one character at least, so sha1%.o would miss sha1.o.
-$(LAB06_OBJ)/sha1.o $(LAB06_OBJ)/sha1_x86.o: $(LAB06_OBJ)/%.o: labs/05-swarm/%.cpp
-	@mkdir -p $(dir $@)
-	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
+LAB06_LIB_OBJ := $(LAB06_LIB_SRC:%.cpp=$(LAB06_OBJ)/%.o) $(SHA1_OBJ)
 
 # The student's file, from wherever this variant takes it; -I finds routing.hpp.
 $(LAB_OUT)/06/routing.o: $(call lab_src,$(LAB06),routing.cpp) $(LAB06)/routing.hpp

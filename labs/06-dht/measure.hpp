@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "../../tools/plot/chart.hpp"
+#include "../shared/plot/chart.hpp"
 #include "host.hpp"
 #include "report.hpp"
 

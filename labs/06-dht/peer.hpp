@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "../../common/net.hpp"
-#include "../../udp_server/loss.hpp"
+#include "../shared/loss.hpp"
 #include "message.hpp"
 #include "routing.hpp"
 

@@ -4,7 +4,7 @@
 //   - bin/udp_server --loss 0     every ping gets its reply;
 //   - bin/udp_server --loss 0.3   with a few seeds: which pings are dropped is
 //     known in advance, because the server draws one random number per
-//     datagram it receives (udp_server/loss.hpp), the same ones for the same seed;
+//     datagram it receives (labs/shared/loss.hpp), the same ones for the same seed;
 //   - bin/udp_server --loss 1     every ping is dropped;
 //   - a server played by this grader, which sees the datagrams themselves,
 //     holds one reply back, answers one ping late and another one twice.
@@ -34,7 +34,7 @@
 
 #include "../../../tests/process/child.hpp"
 #include "../../../tests/process/peer.hpp"
-#include "../../../udp_server/loss.hpp"
+#include "../../shared/loss.hpp"
 
 namespace {
 

@@ -21,7 +21,7 @@
 
 #include "../../../tests/process/child.hpp"
 #include "../distribution.hpp"
-#include "../units.hpp"
+#include "../../shared/units.hpp"
 
 namespace {
 

@@ -22,7 +22,7 @@
 #include <string_view>
 
 #include "result.hpp"
-#include "labs/05-swarm/sha1.hpp"
+#include "labs/shared/sha1.hpp"
 
 namespace bt {
 

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "result.hpp"
-#include "labs/05-swarm/sha1.hpp"
+#include "labs/shared/sha1.hpp"
 
 namespace bt::tracker {
 

@@ -26,7 +26,7 @@
 
 #include "bitfield.hpp"
 #include "result.hpp"
-#include "labs/05-swarm/sha1.hpp"
+#include "labs/shared/sha1.hpp"
 
 namespace bt::wire {
 

@@ -16,7 +16,7 @@
 #include <random>
 #include <sstream>
 
-#include "labs/04-distribution-time/units.hpp"
+#include "labs/shared/units.hpp"
 #include "common/cli.hpp"
 #include "connection.hpp"
 #include "swarm.hpp"

@@ -31,7 +31,7 @@
 #include "baseline.hpp"
 #include "bittorrent/bitfield.hpp"
 #include "bittorrent/metainfo.hpp"
-#include "labs/05-swarm/sha1.hpp"
+#include "labs/shared/sha1.hpp"
 #include "bittorrent/wire.hpp"
 
 namespace bt {

@@ -9,7 +9,6 @@
 #                             and labs/05-swarm/runner/swarm_chart.svg (ARGS=--quick:
 #                             a short run that checks the plumbing, written to
 #                             build/labs/05/bench-quick/)
-include tools/plot/plot.mk
 
 # The runner measures against lab 04's bounds, from lab 04's reference
 # solution where there is one (a handout without solutions: the student's).

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "labs/05-swarm/sha1.hpp"
+#include "labs/shared/sha1.hpp"
 
 namespace {
 

@@ -7,18 +7,15 @@
 #   make lab05-tsan           the tracker and the peer built with ThreadSanitizer
 #                             (into build/tsan05/), driven by their process tests
 #
-# The tracker prints rates and sizes with lab 04's units.cpp. Both test
+# The tracker prints rates and sizes with labs/shared/units.cpp. Both test
 # programs are in LIB_TESTS, so `make test` runs them.
 ifndef LAB05_TRACKER_MK
 LAB05_TRACKER_MK := 1
 
-include tools/plot/plot.mk
-
 TRACKER_SRC := $(addprefix tracker/,tracker_peers.cpp tracker_status.cpp tracker_http.cpp)
 TRACKER_OBJ := $(TRACKER_SRC:%.cpp=$(LAB05_OUT)/%.o)
-LAB04_UNITS_OBJ := $(BUILD)/labs/04-distribution-time/units.o
 
-$(BIN)/tracker$(EXE): $(LAB05_OUT)/tracker/tracker.o $(TRACKER_OBJ) $(PLOT_OBJ) $(LAB05_LIB_OBJ) $(LAB04_UNITS_OBJ) $(COMMON_OBJ) | $(BIN)
+$(BIN)/tracker$(EXE): $(LAB05_OUT)/tracker/tracker.o $(TRACKER_OBJ) $(PLOT_OBJ) $(LAB05_LIB_OBJ) $(UNITS_OBJ) $(COMMON_OBJ) | $(BIN)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The tests live in tests/tracker/ (lab.mk's rule for tests/ compiles them).
@@ -26,7 +23,7 @@ TRACKER_UNIT_OBJ    := $(LAB05_OUT)/tests/tracker/test_tracker_peers.o $(LAB05_O
 TRACKER_PROCESS_OBJ := $(LAB05_OUT)/tests/tracker/test_tracker_process.o $(LAB05_OUT)/tests/tracker/test_tracker_aria2c.o
 
 $(LAB05_OUT)/tracker_unit_tests$(EXE): $(LAB05_OUT)/tests/test_main.o $(TRACKER_UNIT_OBJ) $(TRACKER_OBJ) $(PLOT_OBJ) \
-                                        $(LAB05_LIB_OBJ) $(LAB04_UNITS_OBJ)
+                                        $(LAB05_LIB_OBJ) $(UNITS_OBJ)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The process tests start $(BIN)/tracker (and make_torrent, aria2c) as the

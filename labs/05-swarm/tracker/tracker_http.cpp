@@ -2,7 +2,7 @@
 #include "tracker_http.hpp"
 
 #include "bittorrent/http.hpp"
-#include "labs/05-swarm/sha1.hpp"
+#include "labs/shared/sha1.hpp"
 #include "tracker_status.hpp"
 
 namespace bt::tracker {

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "tools/plot/svg.hpp"
-#include "labs/04-distribution-time/units.hpp"
-#include "labs/05-swarm/sha1.hpp"
+#include "labs/shared/plot/svg.hpp"
+#include "labs/shared/units.hpp"
+#include "labs/shared/sha1.hpp"
 
 namespace bt::tracker {
 

@@ -1,5 +1,5 @@
 // svgplot_main.cpp - the plotter as a command: a chart description on stdin,
-// the SVG on stdout. The description is in tools/plot/chart_text.hpp.
+// the SVG on stdout. The description is in labs/shared/plot/chart_text.hpp.
 //
 //   printf 'title t\nseries a\n1 1\n2 4\n' | bin/svgplot > a.svg
 //
@@ -19,7 +19,7 @@ int main(int argc, char* argv[]) {
             std::printf(
                 "usage: svgplot < CHART.txt > CHART.svg\n\n"
                 "Draws the line chart described on stdin as SVG on stdout.\n"
-                "The description, one statement a line (see tools/plot/chart_text.hpp):\n"
+                "The description, one statement a line (see labs/shared/plot/chart_text.hpp):\n"
                 "  title TEXT | xlabel TEXT | xscale linear|log | size WIDTH HEIGHT\n"
                 "  panel TITLE | UNIT\n"
                 "  series NAME | [#rrggbb] [dashed] [points] [nolines]\n"

@@ -1,5 +1,5 @@
-# plot.mk - the project's one plotter (tools/plot/), included by bench/bench.mk
-# and by the labs that draw charts; the guard makes a second include a no-op.
+# plot.mk - the project's one plotter (labs/shared/plot/), included by
+# labs/shared/shared.mk and bench/bench.mk; the guard makes a second include a no-op.
 #
 #   $(PLOT_OBJ)        the library (svg.hpp: the SVG writer; chart.hpp: line
 #                      charts; chart_text.hpp: the text description), for C++ programs
@@ -8,15 +8,15 @@
 ifndef PLOT_MK
 PLOT_MK := 1
 
-PLOT_SRC := tools/plot/svg.cpp tools/plot/chart.cpp tools/plot/chart_text.cpp
+PLOT_SRC := $(addprefix labs/shared/plot/,svg.cpp chart.cpp chart_text.cpp)
 PLOT_OBJ := $(PLOT_SRC:%.cpp=$(BUILD)/%.o)
 
-$(BIN)/svgplot: $(BUILD)/tools/plot/svgplot_main.o $(PLOT_OBJ) | $(BIN)
+$(BIN)/svgplot: $(BUILD)/labs/shared/plot/svgplot_main.o $(PLOT_OBJ) | $(BIN)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
 
-$(BUILD)/tools/plot/test_plot.o: | doctest
+$(BUILD)/labs/shared/plot/test_plot.o: | doctest
 
-$(BIN)/plot_tests: $(BUILD)/tools/plot/test_plot.o $(PLOT_OBJ) | $(BIN)
+$(BIN)/plot_tests: $(BUILD)/labs/shared/plot/test_plot.o $(PLOT_OBJ) | $(BIN)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
 
 LIB_TESTS += $(BIN)/plot_tests
