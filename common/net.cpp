@@ -76,11 +76,12 @@ void missing(const char* what, const error* failure) {
 const char* call_name(call which) {
     static const char* const names[] = {"WSAStartup", "getaddrinfo", "socket",   "bind",     "listen",
                                         "accept",     "connect",     "send",     "recv",     "sendto",
-                                        "recvfrom",   "shutdown",    "poll",     "setsockopt", "getsockname"};
+                                        "recvfrom",   "shutdown",    "poll",     "setsockopt", "getsockname", ""};
     return names[static_cast<int>(which)];
 }
 
 std::string error::message() const {
+    if (call == call::none) return detail;  // a parser's refusal says it all
     std::string text = call_name(call);
     if (!where.empty()) {
         switch (call) {

@@ -19,9 +19,10 @@ LAB05_OUT := $(BUILD)/labs/05
 LAB_FILES_lab05 := $(LAB05)/policy.cpp
 
 # The building blocks that open no socket (SHA-1, bencoding, .torrent files,
-# the tracker's protocol, a little HTTP), each with its unit tests.
+# the tracker's protocol, a little HTTP), each with its unit tests; their
+# errors are the wrapper's (common/result.hpp), so they link with it.
 LAB05_LIB_SRC  := $(addprefix bittorrent/,bencode.cpp metainfo.cpp ip_address.cpp tracker_protocol.cpp http.cpp)
-LAB05_LIB_OBJ  := $(LAB05_LIB_SRC:%.cpp=$(LAB05_OUT)/%.o) $(SHA1_OBJ)
+LAB05_LIB_OBJ  := $(LAB05_LIB_SRC:%.cpp=$(LAB05_OUT)/%.o) $(SHA1_OBJ) $(COMMON_OBJ)
 LAB05_TEST_OBJ := $(patsubst $(LAB05)/tests/%.cpp,$(LAB05_OUT)/tests/%.o,$(wildcard $(LAB05)/tests/*.cpp))
 
 # The peer: everything but the student's policy.cpp, and the labs' units (sizes and rates).

@@ -469,3 +469,14 @@ TEST_CASE("non-blocking: recv and send never wait, send says how much it took") 
     REQUIRE(got.ok());
     CHECK(byte == 'x');
 }
+
+TEST_CASE("a parser's refusal: fail() gives the message as it is, and where in the input") {
+    net::result<int> refused = net::fail("bencode: byte 1: leading zero in an integer", 1);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message() == "bencode: byte 1: leading zero in an integer");
+    CHECK(refused.error().offset == std::optional<std::size_t>(1));
+    CHECK_FALSE(net::fail("no offset").offset.has_value());
+    net::result<std::string> fine = std::string("abc");
+    CHECK(fine->size() == 3);
+    CHECK(*fine == "abc");
+}

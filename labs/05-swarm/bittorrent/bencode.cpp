@@ -74,23 +74,23 @@ public:
 
     std::size_t pos = 0;
 
-    result<value> next_value(int depth);
-    result<std::string> next_string();
+    net::result<value> next_value(int depth);
+    net::result<std::string> next_string();
 
-    bt::error failure(std::size_t at, const std::string& what) const {
-        return bt::error{"bencode: byte " + std::to_string(at) + ": " + what, at};
+    net::error failure(std::size_t at, const std::string& what) const {
+        return net::fail("bencode: byte " + std::to_string(at) + ": " + what, at);
     }
 
 private:
-    result<integer> next_number(const char* what, char terminator, bool may_be_negative);
-    result<value> next_list(int depth);
-    result<value> next_dict(int depth);
+    net::result<integer> next_number(const char* what, char terminator, bool may_be_negative);
+    net::result<value> next_list(int depth);
+    net::result<value> next_dict(int depth);
 
     std::string_view input_;
 };
 
 // Digits up to `terminator`: "42e" of an integer, "4:" of a string's length.
-result<integer> decoder::next_number(const char* what, char terminator, bool may_be_negative) {
+net::result<integer> decoder::next_number(const char* what, char terminator, bool may_be_negative) {
     std::size_t start = pos;
     if (may_be_negative && pos < input_.size() && input_[pos] == '-') ++pos;
     std::size_t first_digit = pos;
@@ -114,7 +114,7 @@ result<integer> decoder::next_number(const char* what, char terminator, bool may
     return number;
 }
 
-result<std::string> decoder::next_string() {
+net::result<std::string> decoder::next_string() {
     std::size_t start = pos;
     auto length = next_number("a string's length", ':', false);
     if (!length) return length.error();
@@ -128,7 +128,7 @@ result<std::string> decoder::next_string() {
     return bytes;
 }
 
-result<value> decoder::next_value(int depth) {
+net::result<value> decoder::next_value(int depth) {
     if (pos == input_.size()) return failure(pos, "the input ends where a value should start");
     char kind = input_[pos];
     if (kind == 'i') {
@@ -151,7 +151,7 @@ result<value> decoder::next_value(int depth) {
                    "unexpected byte " + printable(input_.substr(pos, 1)) + ": a value starts with i, l, d or a digit");
 }
 
-result<value> decoder::next_list(int depth) {
+net::result<value> decoder::next_list(int depth) {
     std::size_t start = pos++;
     list items;
     while (pos < input_.size() && input_[pos] != 'e') {
@@ -164,7 +164,7 @@ result<value> decoder::next_list(int depth) {
     return value(std::move(items));
 }
 
-result<value> decoder::next_dict(int depth) {
+net::result<value> decoder::next_dict(int depth) {
     std::size_t start = pos++;
     dict entries;
     const std::string* previous = nullptr;
@@ -196,7 +196,7 @@ result<value> decoder::next_dict(int depth) {
 
 }  // namespace
 
-result<value> decode(std::string_view input) {
+net::result<value> decode(std::string_view input) {
     decoder reader(input);
     auto v = reader.next_value(0);
     if (!v) return v.error();
@@ -207,11 +207,11 @@ result<value> decode(std::string_view input) {
     return v;
 }
 
-result<std::string_view> raw_entry(std::string_view input, std::string_view key) {
+net::result<std::string_view> raw_entry(std::string_view input, std::string_view key) {
     // Check all of it first, so that the walk below meets only good input.
     auto whole = decode(input);
     if (!whole) return whole.error();
-    if (!whole->as_dict()) return bt::fail("bencode: the input is not a dictionary");
+    if (!whole->as_dict()) return net::fail("bencode: the input is not a dictionary");
 
     decoder reader(input);
     reader.pos = 1;  // past the 'd'
@@ -223,7 +223,7 @@ result<std::string_view> raw_entry(std::string_view input, std::string_view key)
         if (!item) return item.error();
         if (*name == key) return input.substr(start, reader.pos - start);
     }
-    return bt::fail("bencode: the dictionary has no key " + printable(key));
+    return net::fail("bencode: the dictionary has no key " + printable(key));
 }
 
 }  // namespace bt::bencode

@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "result.hpp"
+#include "common/result.hpp"
 
 namespace bt::bencode {
 
@@ -74,11 +74,11 @@ inline constexpr int max_depth = 64;
 // The one value that `input` holds, all of it. Strict: whatever is not the
 // one way of writing a value (see the header comment) is an error naming
 // the byte where it starts, e.g. "bencode: byte 1: leading zero in an integer".
-result<value> decode(std::string_view input);
+net::result<value> decode(std::string_view input);
 
 // The bytes of `key`'s value in the dictionary that `input` holds, exactly as
 // they appear in `input` (a view into it). For the info hash: the SHA-1 of
 // the info dictionary as it was written, not as we would write it again.
-result<std::string_view> raw_entry(std::string_view input, std::string_view key);
+net::result<std::string_view> raw_entry(std::string_view input, std::string_view key);
 
 }  // namespace bt::bencode

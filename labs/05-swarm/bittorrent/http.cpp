@@ -48,23 +48,23 @@ std::string_view next_line(std::string_view& text) {
     return line;
 }
 
-result<request> parse_request_line(std::string_view line) {
+net::result<request> parse_request_line(std::string_view line) {
     // METHOD SP TARGET SP VERSION, one space each.
     std::size_t first = line.find(' ');
     std::size_t second = first == line.npos ? line.npos : line.find(' ', first + 1);
     if (second == line.npos || line.find(' ', second + 1) != line.npos) {
-        return fail("http: the request line is not 'METHOD TARGET HTTP/1.x'");
+        return net::fail("http: the request line is not 'METHOD TARGET HTTP/1.x'");
     }
     request parsed;
     parsed.method = line.substr(0, first);
     parsed.target = line.substr(first + 1, second - first - 1);
     parsed.version = line.substr(second + 1);
-    if (!is_token(parsed.method)) return fail("http: '" + parsed.method + "' is not a method");
+    if (!is_token(parsed.method)) return net::fail("http: '" + parsed.method + "' is not a method");
     if (parsed.target.empty() || parsed.target[0] != '/' || !is_visible(parsed.target, false)) {
-        return fail("http: the target must be a path starting with '/'");
+        return net::fail("http: the target must be a path starting with '/'");
     }
     if (parsed.version != "HTTP/1.1" && parsed.version != "HTTP/1.0") {
-        return fail("http: version '" + parsed.version.substr(0, 20) + "' is not HTTP/1.0 or HTTP/1.1");
+        return net::fail("http: version '" + parsed.version.substr(0, 20) + "' is not HTTP/1.0 or HTTP/1.1");
     }
     return parsed;
 }
@@ -95,10 +95,10 @@ const std::string* request::header(std::string_view name) const {
     return nullptr;
 }
 
-result<request> parse_request(std::string_view head) {
+net::result<request> parse_request(std::string_view head) {
     if (head.size() > max_head)
-        return fail("http: the request head is longer than " + std::to_string(max_head) + " bytes");
-    if (head_end(head) != head.size()) return fail("http: the head must end with its blank line, and only there");
+        return net::fail("http: the request head is longer than " + std::to_string(max_head) + " bytes");
+    if (head_end(head) != head.size()) return net::fail("http: the head must end with its blank line, and only there");
 
     auto parsed = parse_request_line(next_line(head));
     if (!parsed) return parsed.error();
@@ -107,9 +107,9 @@ result<request> parse_request(std::string_view head) {
         // before ("obsolete line folding"): RFC 9112 lets a server refuse it.
         std::size_t colon = line.find(':');
         std::string_view name = line.substr(0, colon);
-        if (colon == line.npos || !is_token(name)) return fail("http: header line is not 'Name: value'");
+        if (colon == line.npos || !is_token(name)) return net::fail("http: header line is not 'Name: value'");
         std::string_view value = trim(line.substr(colon + 1));
-        if (!is_visible(value, true)) return fail("http: header " + std::string(name) + " has a control character");
+        if (!is_visible(value, true)) return net::fail("http: header " + std::string(name) + " has a control character");
         parsed->headers.emplace_back(name, value);
     }
     return parsed;

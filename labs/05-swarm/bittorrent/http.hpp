@@ -25,7 +25,7 @@
 #include <utility>
 #include <vector>
 
-#include "result.hpp"
+#include "common/result.hpp"
 
 namespace bt::http {
 
@@ -51,7 +51,7 @@ struct request {
 
 // The head, blank line included (see head_end). Lines may end in "\r\n" or a
 // bare "\n" (RFC 9112 allows a server to accept both).
-result<request> parse_request(std::string_view head);
+net::result<request> parse_request(std::string_view head);
 
 // A whole response: status line, Content-Type, Content-Length, Connection:
 // close (we answer one request per connection), blank line, body.

@@ -90,12 +90,12 @@ std::string group_text(unsigned value) {
 
 }  // namespace
 
-result<std::string> ip_to_bytes(std::string_view text) {
+net::result<std::string> ip_to_bytes(std::string_view text) {
     std::string bytes;
     bool ok = text.find(':') == text.npos ? parse_ipv4(text, bytes) : parse_ipv6(text, bytes);
     if (!ok) {
         std::string shown(text);
-        return fail("'" + shown + "' is not an IPv4 or IPv6 address");
+        return net::fail("'" + shown + "' is not an IPv4 or IPv6 address");
     }
     return bytes;
 }

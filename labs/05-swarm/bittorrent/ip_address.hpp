@@ -10,13 +10,13 @@
 #include <string>
 #include <string_view>
 
-#include "result.hpp"
+#include "common/result.hpp"
 
 namespace bt {
 
 // "192.0.2.7" -> 4 bytes, "2001:db8::7" or "::ffff:192.0.2.7" -> 16 bytes.
 // Anything else (a host name, "1.2.3", "01.2.3.4", "1::2::3") is an error.
-result<std::string> ip_to_bytes(std::string_view text);
+net::result<std::string> ip_to_bytes(std::string_view text);
 
 // 4 or 16 bytes -> text, IPv6 in the short form of RFC 5952 ("2001:db8::7",
 // "::ffff:192.0.2.7" for an IPv4 address seen through an IPv6 socket).

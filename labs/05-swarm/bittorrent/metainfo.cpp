@@ -52,10 +52,10 @@ bool is_plain_file_name(std::string_view name) {
            name.find_first_of(std::string_view("/\\\0", 3)) == name.npos;
 }
 
-result<metainfo> make_metainfo(std::istream& content, const std::string& name, const std::string& announce,
+net::result<metainfo> make_metainfo(std::istream& content, const std::string& name, const std::string& announce,
                                std::int64_t piece_length) {
-    if (auto problem = check_piece_length(piece_length); !problem.empty()) return fail(problem);
-    if (!is_plain_file_name(name)) return fail("'" + name + "' is not a plain file name");
+    if (auto problem = check_piece_length(piece_length); !problem.empty()) return net::fail(problem);
+    if (!is_plain_file_name(name)) return net::fail("'" + name + "' is not a plain file name");
 
     metainfo torrent;
     torrent.announce = announce;
@@ -79,11 +79,11 @@ result<metainfo> make_metainfo(std::istream& content, const std::string& name, c
             in_this_piece = 0;
         }
     }
-    if (content.bad()) return fail("reading '" + name + "' failed");
+    if (content.bad()) return net::fail("reading '" + name + "' failed");
     if (in_this_piece > 0) torrent.pieces += as_bytes(hasher.finish());  // the shorter last piece
     // BEP 3 does not forbid it, but there is nothing to trade, and some
     // clients (Transmission) refuse a torrent without pieces.
-    if (torrent.length == 0) return fail("'" + name + "' is empty: there is nothing to share");
+    if (torrent.length == 0) return net::fail("'" + name + "' is empty: there is nothing to share");
 
     torrent.info_hash = sha1::of(bencode::encode(info_dict(torrent)));
     return torrent;
@@ -99,53 +99,53 @@ namespace {
 
 // A field of a dictionary that must be there and be of kind T.
 template <class T>
-result<T> field(const bencode::dict& entries, std::string_view key, const char* where) {  // where: "" or "info's "
+net::result<T> field(const bencode::dict& entries, std::string_view key, const char* where) {  // where: "" or "info's "
     const bencode::value* found = bencode::find(entries, key);
     std::string name = std::string(where) + "'" + std::string(key) + "'";
-    if (!found) return fail("torrent: " + name + " is missing");
+    if (!found) return net::fail("torrent: " + name + " is missing");
     if constexpr (std::is_same_v<T, std::int64_t>) {
-        if (!found->as_integer()) return fail("torrent: " + name + " must be an integer");
+        if (!found->as_integer()) return net::fail("torrent: " + name + " must be an integer");
         return *found->as_integer();
     } else if constexpr (std::is_same_v<T, std::string>) {
-        if (!found->as_string()) return fail("torrent: " + name + " must be a byte string");
+        if (!found->as_string()) return net::fail("torrent: " + name + " must be a byte string");
         return *found->as_string();
     } else {
-        if (!found->as_dict()) return fail("torrent: " + name + " must be a dictionary");
+        if (!found->as_dict()) return net::fail("torrent: " + name + " must be a dictionary");
         return *found->as_dict();
     }
 }
 
 // The four keys of a single-file info dictionary, each checked.
-result<metainfo> read_info(const bencode::dict& info) {
+net::result<metainfo> read_info(const bencode::dict& info) {
     if (bencode::find(info, "files")) {
-        return fail("torrent: a multi-file torrent (its info has 'files'): only single-file torrents are supported");
+        return net::fail("torrent: a multi-file torrent (its info has 'files'): only single-file torrents are supported");
     }
     metainfo torrent;
     auto name = field<std::string>(info, "name", "info's ");
     if (!name) return name.error();
-    if (!is_plain_file_name(*name)) return fail("torrent: the name '" + *name + "' is not a plain file name");
+    if (!is_plain_file_name(*name)) return net::fail("torrent: the name '" + *name + "' is not a plain file name");
     torrent.name = *name;
 
     auto piece_length = field<std::int64_t>(info, "piece length", "info's ");
     if (!piece_length) return piece_length.error();
-    if (auto problem = check_piece_length(*piece_length); !problem.empty()) return fail("torrent: " + problem);
+    if (auto problem = check_piece_length(*piece_length); !problem.empty()) return net::fail("torrent: " + problem);
     torrent.piece_length = *piece_length;
 
     auto length = field<std::int64_t>(info, "length", "info's ");
     if (!length) return length.error();
     if (*length < 1) {
-        return fail("torrent: the length " + std::to_string(*length) + " is not a positive number of bytes");
+        return net::fail("torrent: the length " + std::to_string(*length) + " is not a positive number of bytes");
     }
     torrent.length = *length;
 
     auto pieces = field<std::string>(info, "pieces", "info's ");
     if (!pieces) return pieces.error();
     if (pieces->size() % 20 != 0) {
-        return fail("torrent: 'pieces' holds " + std::to_string(pieces->size()) + " bytes, not a multiple of 20");
+        return net::fail("torrent: 'pieces' holds " + std::to_string(pieces->size()) + " bytes, not a multiple of 20");
     }
     std::size_t expected = pieces_for(torrent.length, torrent.piece_length);
     if (pieces->size() / 20 != expected) {
-        return fail("torrent: 'pieces' has " + std::to_string(pieces->size() / 20) + " hashes, but " +
+        return net::fail("torrent: 'pieces' has " + std::to_string(pieces->size() / 20) + " hashes, but " +
                     std::to_string(torrent.length) + " bytes in pieces of " + std::to_string(torrent.piece_length) +
                     " make " + std::to_string(expected));
     }
@@ -155,15 +155,15 @@ result<metainfo> read_info(const bencode::dict& info) {
 
 }  // namespace
 
-result<metainfo> parse_torrent(std::string_view torrent_bytes) {
+net::result<metainfo> parse_torrent(std::string_view torrent_bytes) {
     auto decoded = bencode::decode(torrent_bytes);
-    if (!decoded) return fail("torrent: " + decoded.error().message);
-    if (!decoded->as_dict()) return fail("torrent: the file is not a bencoded dictionary");
+    if (!decoded) return net::fail("torrent: " + decoded.error().message());
+    if (!decoded->as_dict()) return net::fail("torrent: the file is not a bencoded dictionary");
     const bencode::dict& top = *decoded->as_dict();
 
     auto announce = field<std::string>(top, "announce", "");
     if (!announce) return announce.error();
-    if (announce->empty()) return fail("torrent: the announce URL is empty");
+    if (announce->empty()) return net::fail("torrent: the announce URL is empty");
     auto info = field<bencode::dict>(top, "info", "");
     if (!info) return info.error();
     auto torrent = read_info(*info);
@@ -173,7 +173,7 @@ result<metainfo> parse_torrent(std::string_view torrent_bytes) {
     // The hash of the bytes in the file, not of our re-encoding: a field we
     // ignore (say "private") is still part of the torrent's name.
     auto raw_info = bencode::raw_entry(torrent_bytes, "info");
-    if (!raw_info) return fail("torrent: " + raw_info.error().message);
+    if (!raw_info) return net::fail("torrent: " + raw_info.error().message());
     torrent->info_hash = sha1::of(*raw_info);
     return torrent;
 }

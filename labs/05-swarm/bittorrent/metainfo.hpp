@@ -21,7 +21,7 @@
 #include <string>
 #include <string_view>
 
-#include "result.hpp"
+#include "common/result.hpp"
 #include "labs/shared/sha1.hpp"
 
 namespace bt {
@@ -50,7 +50,7 @@ struct metainfo {
 // name is the file's name without its folders. Fails on a read error, an
 // empty file, a piece length out of range, or a name that is not a plain
 // file name.
-result<metainfo> make_metainfo(std::istream& content, const std::string& name, const std::string& announce,
+net::result<metainfo> make_metainfo(std::istream& content, const std::string& name, const std::string& announce,
                                std::int64_t piece_length = default_piece_length);
 
 // The bytes of the .torrent file: announce, and info with its four keys.
@@ -60,7 +60,7 @@ std::string encode_torrent(const metainfo& torrent);
 
 // Reads a .torrent, checks every field, and computes the info hash from the
 // info dictionary's bytes exactly as they are in the file.
-result<metainfo> parse_torrent(std::string_view torrent_bytes);
+net::result<metainfo> parse_torrent(std::string_view torrent_bytes);
 
 // Is `name` safe to save a file under: not empty, not "." or "..", and no
 // '/', '\\' or NUL byte? A .torrent's name comes from a stranger: "../x"

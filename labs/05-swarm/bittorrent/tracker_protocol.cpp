@@ -39,7 +39,7 @@ int hex_value(char c) {
 
 }  // namespace
 
-result<std::string> url_decode(std::string_view text) {
+net::result<std::string> url_decode(std::string_view text) {
     std::string bytes;
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (text[i] != '%') {
@@ -47,7 +47,7 @@ result<std::string> url_decode(std::string_view text) {
             continue;
         }
         if (i + 2 >= text.size() || hex_value(text[i + 1]) < 0 || hex_value(text[i + 2]) < 0) {
-            return fail("'%' at character " + std::to_string(i) + " is not followed by two hex digits");
+            return net::fail("'%' at character " + std::to_string(i) + " is not followed by two hex digits");
         }
         bytes += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
         i += 2;
@@ -72,26 +72,26 @@ namespace {
 using query_fields = std::map<std::string, std::string, std::less<>>;
 
 // A whole decimal number from min to max, nothing else (no sign, no spaces).
-result<std::int64_t> number_field(const query_fields& fields, const std::string& key, std::int64_t min,
+net::result<std::int64_t> number_field(const query_fields& fields, const std::string& key, std::int64_t min,
                                   std::int64_t max) {
     auto found = fields.find(key);
-    if (found == fields.end()) return fail("announce: " + key + " is missing");
+    if (found == fields.end()) return net::fail("announce: " + key + " is missing");
     const std::string& text = found->second;
     std::int64_t number = 0;
     auto [end, problem] = std::from_chars(text.data(), text.data() + text.size(), number);
     bool whole = !text.empty() && text[0] != '-' && problem == std::errc() && end == text.data() + text.size();
     if (!whole || number < min || number > max) {
-        return fail("announce: " + key + " '" + text + "' is not a number from " + std::to_string(min) + " to " +
+        return net::fail("announce: " + key + " '" + text + "' is not a number from " + std::to_string(min) + " to " +
                     std::to_string(max));
     }
     return number;
 }
 
-result<std::string> twenty_bytes(const query_fields& fields, const std::string& key) {
+net::result<std::string> twenty_bytes(const query_fields& fields, const std::string& key) {
     auto found = fields.find(key);
-    if (found == fields.end()) return fail("announce: " + key + " is missing");
+    if (found == fields.end()) return net::fail("announce: " + key + " is missing");
     if (found->second.size() != 20) {
-        return fail("announce: " + key + " must be 20 bytes, not " + std::to_string(found->second.size()) +
+        return net::fail("announce: " + key + " must be 20 bytes, not " + std::to_string(found->second.size()) +
                     " (each byte URL-encoded)");
     }
     return found->second;
@@ -102,7 +102,7 @@ result<std::string> twenty_bytes(const query_fields& fields, const std::string& 
 // the announce URL of the .torrent, which may hold some already (libtorrent
 // adds compact=1 to a URL that ends in ?compact=0), and what the client
 // appends is what it means.
-result<query_fields> split_query(std::string_view query) {
+net::result<query_fields> split_query(std::string_view query) {
     query_fields fields;
     while (!query.empty()) {
         std::string_view pair = query.substr(0, query.find('&'));
@@ -111,21 +111,21 @@ result<query_fields> split_query(std::string_view query) {
         std::size_t equals = pair.find('=');
         auto key = url_decode(pair.substr(0, equals));
         auto value = url_decode(equals == pair.npos ? "" : pair.substr(equals + 1));
-        if (!key) return fail("announce: " + key.error().message);
-        if (!value) return fail("announce: " + *key + ": " + value.error().message);
+        if (!key) return net::fail("announce: " + key.error().message());
+        if (!value) return net::fail("announce: " + *key + ": " + value.error().message());
         fields[*key] = *value;
     }
     return fields;
 }
 
 // No event, or an empty one, is a regular announce.
-result<announce_event> event_field(const query_fields& fields) {
+net::result<announce_event> event_field(const query_fields& fields) {
     auto found = fields.find("event");
     if (found == fields.end() || found->second.empty()) return announce_event::none;
     for (auto event : {announce_event::started, announce_event::completed, announce_event::stopped}) {
         if (found->second == event_name(event)) return event;
     }
-    return fail("announce: event '" + found->second + "' is not started, completed or stopped");
+    return net::fail("announce: event '" + found->second + "' is not started, completed or stopped");
 }
 
 }  // namespace
@@ -142,7 +142,7 @@ std::string announce_query(const announce_request& request) {
     return query;
 }
 
-result<announce_request> parse_announce_query(std::string_view query) {
+net::result<announce_request> parse_announce_query(std::string_view query) {
     auto fields = split_query(query);
     if (!fields) return fields.error();
 
@@ -191,10 +191,10 @@ namespace {
 std::string port_bytes(std::uint16_t port) { return {static_cast<char>(port >> 8), static_cast<char>(port & 0xFF)}; }
 
 // Compact peers: `address_size` bytes of address then 2 of port, again and again.
-result<std::vector<peer>> compact_peers(std::string_view bytes, std::size_t address_size, const char* key) {
+net::result<std::vector<peer>> compact_peers(std::string_view bytes, std::size_t address_size, const char* key) {
     std::size_t entry = address_size + 2;
     if (bytes.size() % entry != 0) {
-        return fail("tracker reply: '" + std::string(key) + "' holds " + std::to_string(bytes.size()) +
+        return net::fail("tracker reply: '" + std::string(key) + "' holds " + std::to_string(bytes.size()) +
                     " bytes, not a multiple of " + std::to_string(entry));
     }
     std::vector<peer> peers;
@@ -207,7 +207,7 @@ result<std::vector<peer>> compact_peers(std::string_view bytes, std::size_t addr
 }
 
 // Dictionary peers: a list of {"ip": text, "port": number, "peer id": 20 bytes (optional)}.
-result<std::vector<peer>> dictionary_peers(const bencode::list& entries) {
+net::result<std::vector<peer>> dictionary_peers(const bencode::list& entries) {
     std::vector<peer> peers;
     for (const bencode::value& entry : entries) {
         const bencode::dict* fields = entry.as_dict();
@@ -216,7 +216,7 @@ result<std::vector<peer>> dictionary_peers(const bencode::list& entries) {
         const bencode::value* id = fields ? bencode::find(*fields, "peer id") : nullptr;
         if (!ip || !ip->as_string() || !port || !port->as_integer() || *port->as_integer() < 0 ||
             *port->as_integer() > 65535 || (id && !id->as_string())) {
-            return fail("tracker reply: a peer is not a dictionary of 'ip' (string), 'port' (0-65535), 'peer id'");
+            return net::fail("tracker reply: a peer is not a dictionary of 'ip' (string), 'port' (0-65535), 'peer id'");
         }
         peers.push_back(
             {*ip->as_string(), static_cast<std::uint16_t>(*port->as_integer()), id ? *id->as_string() : std::string()});
@@ -225,11 +225,11 @@ result<std::vector<peer>> dictionary_peers(const bencode::list& entries) {
 }
 
 // "peers" in either form: a byte string is compact, a list is BEP 3's.
-result<std::vector<peer>> read_peers(const bencode::value* peers) {
-    if (!peers) return fail("tracker reply: 'peers' is missing");
+net::result<std::vector<peer>> read_peers(const bencode::value* peers) {
+    if (!peers) return net::fail("tracker reply: 'peers' is missing");
     if (peers->as_string()) return compact_peers(*peers->as_string(), 4, "peers");
     if (peers->as_list()) return dictionary_peers(*peers->as_list());
-    return fail("tracker reply: 'peers' is neither a byte string nor a list");
+    return net::fail("tracker reply: 'peers' is neither a byte string nor a list");
 }
 
 }  // namespace
@@ -262,19 +262,19 @@ std::string failure_reply(std::string_view reason) {
     return bencode::encode(bencode::dict{{"failure reason", reason}});
 }
 
-result<announce_reply> parse_reply(std::string_view body) {
+net::result<announce_reply> parse_reply(std::string_view body) {
     auto decoded = bencode::decode(body);
-    if (!decoded) return fail("tracker reply: " + decoded.error().message);
+    if (!decoded) return net::fail("tracker reply: " + decoded.error().message());
     const bencode::dict* fields = decoded->as_dict();
-    if (!fields) return fail("tracker reply: not a bencoded dictionary");
+    if (!fields) return net::fail("tracker reply: not a bencoded dictionary");
     if (auto reason = bencode::find(*fields, "failure reason")) {
-        return fail("the tracker refused: " + (reason->as_string() ? *reason->as_string() : "(no reason given)"));
+        return net::fail("the tracker refused: " + (reason->as_string() ? *reason->as_string() : "(no reason given)"));
     }
 
     announce_reply reply;
     const bencode::value* interval = bencode::find(*fields, "interval");
     if (!interval || !interval->as_integer() || *interval->as_integer() < 0) {
-        return fail("tracker reply: 'interval' is missing or not a number of seconds");
+        return net::fail("tracker reply: 'interval' is missing or not a number of seconds");
     }
     reply.interval = *interval->as_integer();
 

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "result.hpp"
+#include "common/result.hpp"
 #include "labs/shared/sha1.hpp"
 
 namespace bt::tracker {
@@ -36,7 +36,7 @@ std::string url_encode(std::string_view bytes);
 // %XX back to the byte. A '+' stays a '+' (HTML forms use it for a space, but
 // BitTorrent clients escape every byte that is not plain, so in a binary
 // value a '+' can only mean itself). A '%' without two hex digits is an error.
-result<std::string> url_decode(std::string_view text);
+net::result<std::string> url_decode(std::string_view text);
 
 // ---------------------------------------------------------------- the announce (peer -> tracker)
 
@@ -63,7 +63,7 @@ std::string announce_query(const announce_request& request);
 // info_hash, peer_id, port, uploaded, downloaded and left are required;
 // keys it does not know (key, supportcrypto, ...) are ignored, and so is ip
 // (tracker_peers.hpp says why). A key given twice: its last value counts.
-result<announce_request> parse_announce_query(std::string_view query);
+net::result<announce_request> parse_announce_query(std::string_view query);
 
 // ---------------------------------------------------------------- the reply (tracker -> peer)
 
@@ -89,6 +89,6 @@ std::string failure_reply(std::string_view reason);
 
 // The peer's side: either form (a tracker may answer either way, BEP 23).
 // A "failure reason" from the tracker comes back as an error saying it.
-result<announce_reply> parse_reply(std::string_view body);
+net::result<announce_reply> parse_reply(std::string_view body);
 
 }  // namespace bt::tracker

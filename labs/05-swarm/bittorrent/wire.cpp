@@ -30,8 +30,8 @@ std::string three_numbers(const block& b) {
     return payload;
 }
 
-bt::error wrong_size(message_id id, std::size_t got, const char* expected) {
-    return fail(std::string(name(id)) + " message with a payload of " + std::to_string(got) + " bytes (" + expected +
+net::error wrong_size(message_id id, std::size_t got, const char* expected) {
+    return net::fail(std::string(name(id)) + " message with a payload of " + std::to_string(got) + " bytes (" + expected +
                 ")");
 }
 
@@ -60,10 +60,10 @@ std::string encode_handshake(const handshake& greeting) {
     return out;
 }
 
-result<handshake> parse_handshake(std::string_view bytes) {
-    if (bytes.size() != handshake_size) return fail("a handshake is 68 bytes");
+net::result<handshake> parse_handshake(std::string_view bytes) {
+    if (bytes.size() != handshake_size) return net::fail("a handshake is 68 bytes");
     if (static_cast<unsigned char>(bytes[0]) != protocol_name.size() || bytes.substr(1, 19) != protocol_name)
-        return fail("not a BitTorrent handshake (it does not begin with 19 \"BitTorrent protocol\")");
+        return net::fail("not a BitTorrent handshake (it does not begin with 19 \"BitTorrent protocol\")");
     handshake greeting;
     // bytes 20-27 are reserved: other clients set bits there for extensions
     // we do not speak, and ignoring them is how BEP 3 stays compatible.
@@ -116,11 +116,11 @@ std::string piece(std::uint32_t index, std::uint32_t begin, std::string_view dat
     return framed(message_id::piece, payload);
 }
 
-result<message> parse(std::string_view body) {
-    if (body.empty()) return fail("a message without an id (a keep-alive has no body at all)");
+net::result<message> parse(std::string_view body) {
+    if (body.empty()) return net::fail("a message without an id (a keep-alive has no body at all)");
     const auto raw_id = static_cast<unsigned char>(body[0]);
     if (raw_id > static_cast<unsigned char>(message_id::cancel))
-        return fail("unknown message id " + std::to_string(raw_id));
+        return net::fail("unknown message id " + std::to_string(raw_id));
     message m;
     m.id = static_cast<message_id>(raw_id);
     const std::string_view payload = body.substr(1);
@@ -152,9 +152,9 @@ result<message> parse(std::string_view body) {
     return m;
 }
 
-result<bt::bitfield> parse_bitfield(std::string_view bytes, std::size_t piece_count) {
+net::result<bt::bitfield> parse_bitfield(std::string_view bytes, std::size_t piece_count) {
     if (bytes.size() != (piece_count + 7) / 8)
-        return fail("bitfield of " + std::to_string(bytes.size()) + " bytes for " + std::to_string(piece_count) +
+        return net::fail("bitfield of " + std::to_string(bytes.size()) + " bytes for " + std::to_string(piece_count) +
                     " pieces (expected " + std::to_string((piece_count + 7) / 8) + ")");
     bt::bitfield pieces(piece_count);
     for (std::size_t i = 0; i < bytes.size() * 8; ++i) {
@@ -162,7 +162,7 @@ result<bt::bitfield> parse_bitfield(std::string_view bytes, std::size_t piece_co
         if (i < piece_count)
             pieces[i] = set;
         else if (set)
-            return fail("bitfield with a spare bit set (bit " + std::to_string(i) + ", past the last piece)");
+            return net::fail("bitfield with a spare bit set (bit " + std::to_string(i) + ", past the last piece)");
     }
     return pieces;
 }

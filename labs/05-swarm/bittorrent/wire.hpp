@@ -25,7 +25,7 @@
 #include <string_view>
 
 #include "bitfield.hpp"
-#include "result.hpp"
+#include "common/result.hpp"
 #include "labs/shared/sha1.hpp"
 
 namespace bt::wire {
@@ -42,7 +42,7 @@ struct handshake {
 };
 std::string encode_handshake(const handshake& greeting);
 // The 68 bytes; fails on a wrong protocol name or length.
-result<handshake> parse_handshake(std::string_view bytes);
+net::result<handshake> parse_handshake(std::string_view bytes);
 
 enum class message_id : std::uint8_t {
     choke = 0,
@@ -88,12 +88,12 @@ std::uint32_t read_length(std::string_view four_bytes);
 
 // The body of one message (the `length` bytes after the prefix). Fails on an
 // unknown id or a payload of the wrong size for its id.
-result<message> parse(std::string_view body);
+net::result<message> parse(std::string_view body);
 
 // A bitfield message's bytes for `piece_count` pieces: the number of bytes
 // must be exactly right and the spare bits at the end zero (BEP 3: drop the
 // connection otherwise).
-result<bt::bitfield> parse_bitfield(std::string_view bytes, std::size_t piece_count);
+net::result<bt::bitfield> parse_bitfield(std::string_view bytes, std::size_t piece_count);
 
 // The longest message a peer may send us: a piece of one block, or a
 // bitfield of every piece, whichever is longer. A length prefix over this

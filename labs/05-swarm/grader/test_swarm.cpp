@@ -190,7 +190,7 @@ struct workspace {
         for (char& c : data) c = static_cast<char>(random() & 0xff);
         std::ofstream(dir / "file.bin", std::ios::binary) << data;
         std::istringstream content(data);
-        bt::result<bt::metainfo> torrent =
+        net::result<bt::metainfo> torrent =
             bt::make_metainfo(content, "file.bin", "http://127.0.0.1:1/announce", piece_length);
         REQUIRE(torrent.ok());
         std::ofstream(dir / "file.torrent", std::ios::binary) << bt::encode_torrent(*torrent);

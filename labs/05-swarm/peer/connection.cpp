@@ -38,8 +38,8 @@ void talk(swarm& peers, const std::shared_ptr<connection>& c) {
             return cli::log(c->where, ": handshake failed: ", sent.error());
     net::result<std::string> bytes = c->socket.recv_exactly(wire::handshake_size, until);
     if (!bytes) return cli::log(c->where, ": handshake failed: ", why_ended(bytes.error()));
-    result<wire::handshake> theirs = wire::parse_handshake(bytes.value());
-    if (!theirs) return cli::log(c->where, ": dropped: ", theirs.error().message);
+    net::result<wire::handshake> theirs = wire::parse_handshake(bytes.value());
+    if (!theirs) return cli::log(c->where, ": dropped: ", theirs.error().message());
     if (theirs->info_hash != peers.torrent().info_hash)
         return cli::log(c->where, ": dropped: it wants another torrent (info hash ", to_hex(theirs->info_hash), ")");
     if (!c->outgoing)

@@ -201,14 +201,14 @@ int main(int argc, char* argv[]) {
     const options o = parse_command_line(argc, argv);
 
     // The .torrent, the file it describes, and where the tracker is.
-    bt::result<bt::metainfo> parsed = bt::parse_torrent(read_file(o.torrent_path));
-    if (!parsed) cli::fail(o.torrent_path + ": " + parsed.error().message);
+    net::result<bt::metainfo> parsed = bt::parse_torrent(read_file(o.torrent_path));
+    if (!parsed) cli::fail(o.torrent_path + ": " + parsed.error().message());
     const bt::metainfo torrent = *parsed;
     bt::storage disk(torrent);
-    bt::result<bt::bitfield> have = o.seed ? disk.open_complete(o.data_path) : disk.create(o.data_path);
-    if (!have) cli::fail(have.error().message);
-    bt::result<bt::tracker_url> url = bt::parse_tracker_url(torrent.announce);
-    if (!url && !o.peers) cli::fail(url.error().message);
+    net::result<bt::bitfield> have = o.seed ? disk.open_complete(o.data_path) : disk.create(o.data_path);
+    if (!have) cli::fail(have.error().message());
+    net::result<bt::tracker_url> url = bt::parse_tracker_url(torrent.announce);
+    if (!url && !o.peers) cli::fail(url.error().message());
 
     // Listen for neighbours, like any TCP server.
     net::socket welcomingSocket = cli::check(net::server_socket(net::tcp, "", o.port));

@@ -19,7 +19,7 @@
 
 #include "bittorrent/bitfield.hpp"
 #include "bittorrent/metainfo.hpp"
-#include "bittorrent/result.hpp"
+#include "common/result.hpp"
 
 namespace bt {
 
@@ -29,12 +29,12 @@ public:
 
     // The seed's side: open `path`, which must hold the whole file, and check
     // every piece. Fails naming the first piece that differs.
-    result<bitfield> open_complete(const std::string& path);
+    net::result<bitfield> open_complete(const std::string& path);
     // The downloader's side: create `path` (emptied) at the file's size.
-    result<bitfield> create(const std::string& path);
+    net::result<bitfield> create(const std::string& path);
 
-    result<std::string> read(std::uint32_t piece, std::uint32_t begin, std::uint32_t length);
-    result<bool> write_piece(std::uint32_t piece, const std::string& data);
+    net::result<std::string> read(std::uint32_t piece, std::uint32_t begin, std::uint32_t length);
+    net::result<bool> write_piece(std::uint32_t piece, const std::string& data);
 
 private:
     const metainfo& torrent_;

@@ -125,8 +125,8 @@ std::string swarm::handle(connection& c, wire::message& m) {
         case wire::message_id::bitfield: {
             // BEP 3 sends it first or not at all; some clients (aria2c) send
             // unchoke or interested before it, so a later one is taken too.
-            result<bitfield> theirs = wire::parse_bitfield(m.data, count);
-            if (!theirs) return theirs.error().message;
+            net::result<bitfield> theirs = wire::parse_bitfield(m.data, count);
+            if (!theirs) return theirs.error().message();
             c.theirs = std::move(*theirs);
             for (std::uint32_t i = 0; i < count; ++i)
                 if (c.theirs[i]) piece_is_out(i);
@@ -194,8 +194,8 @@ std::string swarm::handle_piece(connection& c, wire::message& m, std::unique_loc
     lock.unlock();
     bool good = piece_matches(torrent_, whole->index, whole->data);
     if (good) {
-        result<bool> written = disk_.write_piece(whole->index, whole->data);
-        if (!written) cli::log(written.error().message);
+        net::result<bool> written = disk_.write_piece(whole->index, whole->data);
+        if (!written) cli::log(written.error().message());
         good = written.ok();
     }
     lock.lock();
@@ -292,8 +292,8 @@ void swarm::fill(connection& c, std::size_t room) {
 
 void swarm::serve_block(connection& c) {
     const wire::block b = *std::exchange(c.serving, std::nullopt);
-    result<std::string> data = disk_.read(b.piece, b.begin, b.length);
-    if (!data) return close(c, data.error().message);
+    net::result<std::string> data = disk_.read(b.piece, b.begin, b.length);
+    if (!data) return close(c, data.error().message());
     c.outbox += wire::piece(b.piece, b.begin, *data);
     const clock::time_point now = clock::now();
     c.to_them.add(b.length, now);

@@ -99,8 +99,8 @@ void swarm::take_messages(connection& c) {
         // The download limit: we receive no faster than di, so TCP's flow
         // control makes the neighbour send no faster either.
         c.read_after = download_.reserve(length);
-        result<wire::message> message = wire::parse(body);
-        problem = message ? handle(c, *message) : message.error().message;
+        net::result<wire::message> message = wire::parse(body);
+        problem = message ? handle(c, *message) : message.error().message();
     }
     c.inbox.erase(0, at);
     if (at > 0) c.partial_since = clock::now();

@@ -16,35 +16,35 @@ constexpr auto tracker_patience = std::chrono::seconds(5);
 constexpr std::int64_t retry_after = 15;  // seconds, when the tracker did not answer
 
 // GET path?query, read the whole reply (HTTP/1.0: the server closes when done).
-result<std::string> http_get(const tracker_url& url, const std::string& target) {
+net::result<std::string> http_get(const tracker_url& url, const std::string& target) {
     const std::string where = address_text(url.host, url.port);
     net::result<std::vector<net::address>> addresses = net::resolve(url.host, url.port, net::tcp);
-    if (!addresses) return fail("tracker " + where + ": " + addresses.error().message());
+    if (!addresses) return net::fail("tracker " + where + ": " + addresses.error().message());
     net::result<net::socket> s = net::socket::create(addresses.value().front().family(), net::tcp);
-    if (!s) return fail("tracker: " + s.error().message());
+    if (!s) return net::fail("tracker: " + s.error().message());
     net::socket& trackerSocket = s.value();
     static_cast<void>(trackerSocket.set_send_timeout(tracker_patience));
     if (auto connected = trackerSocket.connect(addresses.value().front()); !connected)
-        return fail("tracker: " + connected.error().message());
+        return net::fail("tracker: " + connected.error().message());
     const std::string request = "GET " + target + " HTTP/1.0\r\nHost: " + where +
                                 "\r\nUser-Agent: lab05-peer\r\nConnection: close\r\n\r\n";
-    if (auto sent = trackerSocket.send_all(request); !sent) return fail("tracker: " + sent.error().message());
+    if (auto sent = trackerSocket.send_all(request); !sent) return net::fail("tracker: " + sent.error().message());
     std::string reply;
     const net::deadline until = net::clock::now() + tracker_patience;
     char buffer[4096];
     while (reply.size() < (1u << 20)) {
         net::result<std::size_t> got = trackerSocket.recv(buffer, sizeof buffer, until);
-        if (!got) return fail("tracker: " + got.error().message());
+        if (!got) return net::fail("tracker: " + got.error().message());
         if (got.value() == 0) return reply;
         reply.append(buffer, got.value());
     }
-    return fail("tracker " + where + ": a reply over 1 MiB");
+    return net::fail("tracker " + where + ": a reply over 1 MiB");
 }
 }  // namespace
 
-result<tracker_url> parse_tracker_url(const std::string& url) {
+net::result<tracker_url> parse_tracker_url(const std::string& url) {
     const std::string scheme = "http://";
-    if (url.rfind(scheme, 0) != 0) return fail("the tracker's URL '" + url + "' is not http:// (the only kind we speak)");
+    if (url.rfind(scheme, 0) != 0) return net::fail("the tracker's URL '" + url + "' is not http:// (the only kind we speak)");
     const std::string rest = url.substr(scheme.size());
     const std::size_t slash = rest.find('/');
     const std::string authority = rest.substr(0, slash);
@@ -53,7 +53,7 @@ result<tracker_url> parse_tracker_url(const std::string& url) {
     std::size_t colon = authority.rfind(':');
     if (!authority.empty() && authority[0] == '[') {  // [IPv6]:port
         const std::size_t close = authority.find(']');
-        if (close == std::string::npos) return fail("the tracker's URL '" + url + "' has a '[' without ']'");
+        if (close == std::string::npos) return net::fail("the tracker's URL '" + url + "' has a '[' without ']'");
         out.host = authority.substr(1, close - 1);
         colon = authority.find(':', close);
     } else {
@@ -61,24 +61,24 @@ result<tracker_url> parse_tracker_url(const std::string& url) {
     }
     if (colon != std::string::npos) {
         std::optional<std::uint64_t> port = cli::parse_whole(authority.substr(colon + 1), 1, 65535);
-        if (!port) return fail("the tracker's URL '" + url + "' has a bad port");
+        if (!port) return net::fail("the tracker's URL '" + url + "' has a bad port");
         out.port = static_cast<std::uint16_t>(*port);
     }
-    if (out.host.empty()) return fail("the tracker's URL '" + url + "' has no host");
+    if (out.host.empty()) return net::fail("the tracker's URL '" + url + "' has no host");
     return out;
 }
 
-result<tracker::announce_reply> announce(const tracker_url& url, const tracker::announce_request& request,
+net::result<tracker::announce_reply> announce(const tracker_url& url, const tracker::announce_request& request,
                                          const std::string& extra) {
     const char separator = url.path.find('?') == std::string::npos ? '?' : '&';
-    result<std::string> reply = http_get(url, url.path + separator + tracker::announce_query(request) + extra);
+    net::result<std::string> reply = http_get(url, url.path + separator + tracker::announce_query(request) + extra);
     if (!reply) return reply.error();
     const std::size_t end = http::head_end(*reply);
-    if (end == std::string::npos) return fail("tracker: a reply without a complete HTTP head");
+    if (end == std::string::npos) return net::fail("tracker: a reply without a complete HTTP head");
     if (reply->compare(0, 9, "HTTP/1.1 ") != 0 && reply->compare(0, 9, "HTTP/1.0 ") != 0)
-        return fail("tracker: not an HTTP reply");
+        return net::fail("tracker: not an HTTP reply");
     if (reply->compare(9, 3, "200") != 0)
-        return fail("tracker: HTTP status " + reply->substr(9, reply->find_first_of("\r\n") - 9));
+        return net::fail("tracker: HTTP status " + reply->substr(9, reply->find_first_of("\r\n") - 9));
     return tracker::parse_reply(std::string_view(*reply).substr(end));
 }
 
@@ -106,9 +106,9 @@ bool announcer::send(tracker::announce_event event) {
     if (std::isfinite(limits.upload_rate)) extra += "&upload_rate=" + std::to_string(std::llround(limits.upload_rate));
     if (std::isfinite(limits.download_rate))
         extra += "&download_rate=" + std::to_string(std::llround(limits.download_rate));
-    result<tracker::announce_reply> reply = announce(url_, request(event), extra);
+    net::result<tracker::announce_reply> reply = announce(url_, request(event), extra);
     if (!reply) {
-        cli::log(reply.error().message);
+        cli::log(reply.error().message());
         return false;
     }
     interval_ = std::max<std::int64_t>(1, reply->interval);

@@ -14,7 +14,7 @@
 #include <string>
 #include <thread>
 
-#include "bittorrent/result.hpp"
+#include "common/result.hpp"
 #include "swarm.hpp"
 #include "bittorrent/tracker_protocol.hpp"
 
@@ -26,11 +26,11 @@ struct tracker_url {
     std::string path;  // "/announce"
 };
 // "http://127.0.0.1:6969/announce", "http://[::1]:6969/announce", "http://tracker/announce".
-result<tracker_url> parse_tracker_url(const std::string& url);
+net::result<tracker_url> parse_tracker_url(const std::string& url);
 
 // One announce. `extra` is added to the query: our rate limits, which the
 // lab's tracker shows (other trackers ignore what they do not know).
-result<tracker::announce_reply> announce(const tracker_url& url, const tracker::announce_request& request,
+net::result<tracker::announce_reply> announce(const tracker_url& url, const tracker::announce_request& request,
                                          const std::string& extra);
 
 class announcer {

@@ -10,7 +10,7 @@ using namespace bt::bencode;
 namespace {
 
 // The error for `input`, which must not decode.
-bt::error refusal(std::string_view input) {
+net::error refusal(std::string_view input) {
     auto decoded = decode(input);
     REQUIRE_FALSE(decoded.ok());
     return decoded.error();
@@ -62,60 +62,60 @@ TEST_CASE("bencode: byte strings hold any bytes") {
 TEST_CASE("bencode: integers in the wrong form are refused, with where") {
     auto leading_zero = refusal("i03e");
     CHECK(leading_zero.offset == 1u);
-    CHECK(leading_zero.message == "bencode: byte 1: leading zero in an integer");
-    CHECK(refusal("i-0e").message.find("-0") != std::string::npos);
-    CHECK(refusal("i-03e").message.find("leading zero") != std::string::npos);
-    CHECK(refusal("ie").message.find("expected a digit") != std::string::npos);
-    CHECK(refusal("i-e").message.find("expected a digit") != std::string::npos);
-    CHECK(refusal("i+3e").message.find("expected a digit") != std::string::npos);
-    CHECK(refusal("i12").message.find("the input ends") != std::string::npos);
+    CHECK(leading_zero.message() == "bencode: byte 1: leading zero in an integer");
+    CHECK(refusal("i-0e").message().find("-0") != std::string::npos);
+    CHECK(refusal("i-03e").message().find("leading zero") != std::string::npos);
+    CHECK(refusal("ie").message().find("expected a digit") != std::string::npos);
+    CHECK(refusal("i-e").message().find("expected a digit") != std::string::npos);
+    CHECK(refusal("i+3e").message().find("expected a digit") != std::string::npos);
+    CHECK(refusal("i12").message().find("the input ends") != std::string::npos);
     auto stray = refusal("i12x");
     CHECK(stray.offset == 3u);
-    CHECK(stray.message.find("expected 'e'") != std::string::npos);
-    CHECK(refusal("i9223372036854775808e").message.find("too large") != std::string::npos);
+    CHECK(stray.message().find("expected 'e'") != std::string::npos);
+    CHECK(refusal("i9223372036854775808e").message().find("too large") != std::string::npos);
 }
 
 TEST_CASE("bencode: strings that are not whole are refused") {
     auto past_the_end = refusal("5:abc");
     CHECK(past_the_end.offset == 0u);
-    CHECK(past_the_end.message.find("runs past the end") != std::string::npos);
-    CHECK(refusal("l5:abce").message.find("runs past the end") != std::string::npos);
-    CHECK(refusal("03:abc").message.find("leading zero") != std::string::npos);
-    CHECK(refusal("3abc").message.find("expected ':'") != std::string::npos);
-    CHECK(refusal("99999999999999999999:x").message.find("too large") != std::string::npos);
-    CHECK(refusal("18446744073709551615:x").message.find("too large") != std::string::npos);
-    CHECK(refusal("-1:x").message.find("unexpected byte '-'") != std::string::npos);
+    CHECK(past_the_end.message().find("runs past the end") != std::string::npos);
+    CHECK(refusal("l5:abce").message().find("runs past the end") != std::string::npos);
+    CHECK(refusal("03:abc").message().find("leading zero") != std::string::npos);
+    CHECK(refusal("3abc").message().find("expected ':'") != std::string::npos);
+    CHECK(refusal("99999999999999999999:x").message().find("too large") != std::string::npos);
+    CHECK(refusal("18446744073709551615:x").message().find("too large") != std::string::npos);
+    CHECK(refusal("-1:x").message().find("unexpected byte '-'") != std::string::npos);
 }
 
 TEST_CASE("bencode: lists and dictionaries must end") {
     auto open_list = refusal("l4:spam");
     CHECK(open_list.offset == 0u);
-    CHECK(open_list.message.find("has no 'e'") != std::string::npos);
-    CHECK(refusal("d3:cow3:moo").message.find("has no 'e'") != std::string::npos);
-    CHECK(refusal("d3:cowe").message.find("unexpected byte 'e'") != std::string::npos);  // a key without a value
-    CHECK(refusal("l").message.find("has no 'e'") != std::string::npos);
-    CHECK(refusal("").message.find("the input ends") != std::string::npos);
-    CHECK(refusal("x").message.find("unexpected byte 'x'") != std::string::npos);
+    CHECK(open_list.message().find("has no 'e'") != std::string::npos);
+    CHECK(refusal("d3:cow3:moo").message().find("has no 'e'") != std::string::npos);
+    CHECK(refusal("d3:cowe").message().find("unexpected byte 'e'") != std::string::npos);  // a key without a value
+    CHECK(refusal("l").message().find("has no 'e'") != std::string::npos);
+    CHECK(refusal("").message().find("the input ends") != std::string::npos);
+    CHECK(refusal("x").message().find("unexpected byte 'x'") != std::string::npos);
 }
 
 TEST_CASE("bencode: dictionary keys must be strings, sorted, and each once") {
     auto unsorted = refusal("d1:b0:1:a0:e");
     CHECK(unsorted.offset == 6u);
-    CHECK(unsorted.message == "bencode: byte 6: dictionary key 'a' comes after 'b': keys must be sorted");
+    CHECK(unsorted.message() == "bencode: byte 6: dictionary key 'a' comes after 'b': keys must be sorted");
     auto duplicate = refusal("d1:a0:1:a0:e");
     CHECK(duplicate.offset == 6u);
-    CHECK(duplicate.message.find("duplicate dictionary key 'a'") != std::string::npos);
-    CHECK(refusal("di1e0:e").message.find("key must be a byte string") != std::string::npos);
+    CHECK(duplicate.message().find("duplicate dictionary key 'a'") != std::string::npos);
+    CHECK(refusal("di1e0:e").message().find("key must be a byte string") != std::string::npos);
     // Raw byte order: "\xff" after "a" is right, "a" after "\xff" is not.
     std::string high_key = "1:\xff";
     CHECK(decode("d1:a0:" + high_key + "0:e").ok());
-    CHECK(refusal("d" + high_key + "0:1:a0:e").message.find("'\\xff'") != std::string::npos);
+    CHECK(refusal("d" + high_key + "0:1:a0:e").message().find("'\\xff'") != std::string::npos);
 }
 
 TEST_CASE("bencode: nothing may follow the value") {
     auto trailing = refusal("i1ei2e");
     CHECK(trailing.offset == 3u);
-    CHECK(trailing.message.find("3 bytes after the end") != std::string::npos);
+    CHECK(trailing.message().find("3 bytes after the end") != std::string::npos);
     CHECK_FALSE(decode("4:spam\n").ok());
 }
 
@@ -125,12 +125,12 @@ TEST_CASE("bencode: nesting is limited") {
     std::string too_deep = std::string(max_depth + 1, 'l') + std::string(max_depth + 1, 'e');
     auto refused = refusal(too_deep);
     CHECK(refused.offset == static_cast<std::size_t>(max_depth));
-    CHECK(refused.message.find("nested more than") != std::string::npos);
+    CHECK(refused.message().find("nested more than") != std::string::npos);
     // Hostile input a million levels deep is refused, not a stack overflow.
     CHECK_FALSE(decode(std::string(1000000, 'l')).ok());
     std::string dictionaries;
     for (int i = 0; i < 100000; ++i) dictionaries += "d1:a";
-    CHECK(refusal(dictionaries).message.find("nested more than") != std::string::npos);
+    CHECK(refusal(dictionaries).message().find("nested more than") != std::string::npos);
 }
 
 TEST_CASE("bencode: the raw bytes of an entry, exactly as they appear") {
@@ -143,9 +143,9 @@ TEST_CASE("bencode: the raw bytes of an entry, exactly as they appear") {
     REQUIRE(last.ok());
     CHECK(*last == "i1e");
 
-    CHECK(raw_entry(torrent, "missing").error().message.find("no key 'missing'") != std::string::npos);
-    CHECK(raw_entry("l4:infoe", "info").error().message.find("not a dictionary") != std::string::npos);
-    CHECK(raw_entry("d4:infoi1e", "info").error().message.find("has no 'e'") != std::string::npos);
+    CHECK(raw_entry(torrent, "missing").error().message().find("no key 'missing'") != std::string::npos);
+    CHECK(raw_entry("l4:infoe", "info").error().message().find("not a dictionary") != std::string::npos);
+    CHECK(raw_entry("d4:infoi1e", "info").error().message().find("has no 'e'") != std::string::npos);
 }
 
 TEST_CASE("bencode: find() and the accessors") {

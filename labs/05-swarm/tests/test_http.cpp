@@ -22,7 +22,7 @@ constexpr std::string_view aria2c_head =
 std::string refusal(std::string_view head) {
     auto parsed = parse_request(head);
     REQUIRE_FALSE(parsed.ok());
-    return parsed.error().message;
+    return parsed.error().message();
 }
 
 }  // namespace

@@ -58,5 +58,5 @@ TEST_CASE("ip: anything that is not an address is refused") {
         CAPTURE(text);
         CHECK_FALSE(bt::ip_to_bytes(text).ok());
     }
-    CHECK(bt::ip_to_bytes("example.org").error().message == "'example.org' is not an IPv4 or IPv6 address");
+    CHECK(bt::ip_to_bytes("example.org").error().message() == "'example.org' is not an IPv4 or IPv6 address");
 }

@@ -19,7 +19,7 @@ bt::metainfo make(const std::string& content, std::int64_t piece_length = bt::de
 std::string refusal(std::string_view torrent_bytes) {
     auto parsed = bt::parse_torrent(torrent_bytes);
     REQUIRE_FALSE(parsed.ok());
-    return parsed.error().message;
+    return parsed.error().message();
 }
 
 // A torrent with this info dictionary (its keys in sorted order, bencoded).
@@ -63,7 +63,7 @@ TEST_CASE("metainfo: a file that fills its pieces exactly, a one-byte file, no e
     std::istringstream nothing("");
     auto empty = bt::make_metainfo(nothing, "empty.txt", "http://x/");
     REQUIRE_FALSE(empty.ok());
-    CHECK(empty.error().message == "'empty.txt' is empty: there is nothing to share");
+    CHECK(empty.error().message() == "'empty.txt' is empty: there is nothing to share");
     CHECK(refusal(with_info("d6:lengthi0e4:name1:f12:piece lengthi16384e6:pieces0:e")) ==
           "torrent: the length 0 is not a positive number of bytes");
 }

@@ -30,7 +30,7 @@ announce_request sample_request() {
 std::string refusal(std::string_view query) {
     auto parsed = parse_announce_query(query);
     REQUIRE_FALSE(parsed.ok());
-    return parsed.error().message;
+    return parsed.error().message();
 }
 
 // The aria2c query with `key`'s value replaced (or removed, when value is null).
@@ -59,7 +59,7 @@ TEST_CASE("url: decoding") {
     CHECK(*url_decode("a%20b%2fc%2F") == "a b/c/");
     CHECK(*url_decode("a+b") == "a+b");  // '+' is itself, not a space
     CHECK(*url_decode("") == "");
-    CHECK(url_decode("%").error().message == "'%' at character 0 is not followed by two hex digits");
+    CHECK(url_decode("%").error().message() == "'%' at character 0 is not followed by two hex digits");
     CHECK_FALSE(url_decode("ab%4").ok());
     CHECK_FALSE(url_decode("%zz").ok());
     CHECK_FALSE(url_decode("%-1").ok());
@@ -213,14 +213,14 @@ TEST_CASE("reply: a failure") {
     CHECK(failure_reply("unknown torrent") == "d14:failure reason15:unknown torrente");
     auto got = parse_reply(failure_reply("unknown torrent"));
     REQUIRE_FALSE(got.ok());
-    CHECK(got.error().message == "the tracker refused: unknown torrent");
+    CHECK(got.error().message() == "the tracker refused: unknown torrent");
 }
 
 TEST_CASE("reply: what a peer cannot use is an error") {
     auto message = [](std::string_view body) {
         auto got = parse_reply(body);
         REQUIRE_FALSE(got.ok());
-        return got.error().message;
+        return got.error().message();
     };
     CHECK(message("not bencode").find("tracker reply: bencode: byte 0") == 0);
     CHECK(message("le") == "tracker reply: not a bencoded dictionary");

@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
     if (!std::filesystem::exists(file, ignored)) return io_failure(chosen.file + ": no such file");
     if (!content) return io_failure("cannot open " + chosen.file + " for reading");
     auto torrent = bt::make_metainfo(content, name, chosen.announce, chosen.piece_length);
-    if (!torrent) return io_failure(torrent.error().message);
+    if (!torrent) return io_failure(torrent.error().message());
 
     std::ofstream out(chosen.out, std::ios::binary | std::ios::trunc);
     out << bt::encode_torrent(*torrent);

@@ -17,11 +17,11 @@ answer refuse(const std::string& reason) {
 answer announce(const http::request& request, const std::string& client_ip, double now, registry& peers,
                 std::mt19937& random) {
     auto parsed = parse_announce_query(request.query());
-    if (!parsed) return refuse(parsed.error().message);
+    if (!parsed) return refuse(parsed.error().message());
     auto limits = parse_rate_limits(request.query());
-    if (!limits) return refuse(limits.error().message);
+    if (!limits) return refuse(limits.error().message());
     auto reply = peers.announce({*parsed, client_ip, *limits}, now, random);
-    if (!reply) return refuse(reply.error().message);
+    if (!reply) return refuse(reply.error().message());
     return {http::response(200, encode_reply(*reply, parsed->compact)),
             "GET /announce 200 " +
                 std::string(parsed->event == announce_event::none ? "regular" : event_name(parsed->event)) + " " +
@@ -42,7 +42,7 @@ answer respond(std::string_view received, const std::string& client_ip, double n
         return plain(431, "request head over " + std::to_string(http::max_head) + " bytes", "(a head too long)");
     }
     auto request = http::parse_request(received.substr(0, end));  // what follows the head is not ours to read
-    if (!request) return plain(400, "bad request: " + request.error().message, "(" + request.error().message + ")");
+    if (!request) return plain(400, "bad request: " + request.error().message(), "(" + request.error().message() + ")");
     const std::string what = request->method + " " + std::string(request->path());
     if (request->method != "GET") return plain(405, "only GET is served here", what);
 

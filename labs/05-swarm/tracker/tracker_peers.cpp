@@ -11,7 +11,7 @@ namespace bt::tracker {
 
 // ---------------------------------------------------------------- our peers' rate limits
 
-result<rate_limits> parse_rate_limits(std::string_view query) {
+net::result<rate_limits> parse_rate_limits(std::string_view query) {
     rate_limits limits;
     while (!query.empty()) {
         std::string_view pair = query.substr(0, query.find('&'));
@@ -27,7 +27,7 @@ result<rate_limits> parse_rate_limits(std::string_view query) {
             if (problem != std::errc() || end != text->data() + text->size()) rate = -1;
         }
         if (rate < 0) {
-            return fail("announce: " + std::string(key) + " '" + std::string(value) +
+            return net::fail("announce: " + std::string(key) + " '" + std::string(value) +
                         "' is not a whole number of bytes per second");
         }
         (key == "upload_rate" ? limits.upload : limits.download) = rate;
@@ -218,7 +218,7 @@ void record(swarm& s, swarm_peer& p, const arrival& a, double now) {
 
 }  // namespace
 
-result<announce_reply> registry::announce(const arrival& a, double now, std::mt19937& random) {
+net::result<announce_reply> registry::announce(const arrival& a, double now, std::mt19937& random) {
     expire(now);
     const announce_request& r = a.request;
     const std::string info_hash(as_bytes(r.info_hash));
@@ -237,10 +237,10 @@ result<announce_reply> registry::announce(const arrival& a, double now, std::mt1
     }
 
     swarm* s = find_or_add(info_hash);
-    if (!s) return fail("this tracker follows " + std::to_string(max_torrents_) + " torrents already");
+    if (!s) return net::fail("this tracker follows " + std::to_string(max_torrents_) + " torrents already");
     if (s->live() == 0) *s = swarm{};  // everyone had gone: a new swarm begins
     swarm_peer* p = find_or_add(*s, a, now);
-    if (!p) return fail("this torrent has " + std::to_string(max_peers_) + " peers already");
+    if (!p) return net::fail("this torrent has " + std::to_string(max_peers_) + " peers already");
     record(*s, *p, a, now);
     // The same address and port under another peer_id: that program has
     // restarted with a new id, and the old entry is stale.

@@ -34,7 +34,7 @@
 #include <string_view>
 #include <vector>
 
-#include "bittorrent/result.hpp"
+#include "common/result.hpp"
 #include "bittorrent/tracker_protocol.hpp"
 
 namespace bt::tracker {
@@ -53,7 +53,7 @@ struct rate_limits {
 };
 // The two parameters from an announce's query string; either may be absent.
 // A value that is not a whole number is an error (the announce is refused).
-result<rate_limits> parse_rate_limits(std::string_view query);
+net::result<rate_limits> parse_rate_limits(std::string_view query);
 
 // One announce as the tracker received it.
 struct arrival {
@@ -123,7 +123,7 @@ public:
 
     // One announce: updates the list, and answers with the interval and the
     // peers to try; or an error, for the reply's "failure reason".
-    result<announce_reply> announce(const arrival& a, double now, std::mt19937& random);
+    net::result<announce_reply> announce(const arrival& a, double now, std::mt19937& random);
     // Takes off the list every peer silent for more than two intervals.
     void expire(double now);
 

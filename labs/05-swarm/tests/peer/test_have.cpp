@@ -22,7 +22,7 @@ TEST_CASE("peer: a seed it downloads from hears a HAVE for every piece it comple
     for (int messages = 0; messages < 1000 && told.size() < w.torrent.piece_count(); ++messages) {
         const std::optional<std::string> body = seed.next_message();
         REQUIRE(body);
-        const bt::result<bt::wire::message> m = bt::wire::parse(*body);
+        const net::result<bt::wire::message> m = bt::wire::parse(*body);
         REQUIRE(m.ok());
         if (m->id == bt::wire::message_id::request) {
             const bt::wire::block& b = m->part;

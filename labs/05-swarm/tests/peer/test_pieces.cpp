@@ -182,7 +182,7 @@ TEST_CASE("rate meter: bytes per second over the window, old slices forgotten") 
 }
 
 TEST_CASE("tracker URL: host, port and path, IPv6 in brackets") {
-    bt::result<bt::tracker_url> url = bt::parse_tracker_url("http://127.0.0.1:6969/announce");
+    net::result<bt::tracker_url> url = bt::parse_tracker_url("http://127.0.0.1:6969/announce");
     REQUIRE(url.ok());
     CHECK(url->host == "127.0.0.1");
     CHECK(url->port == 6969);

@@ -21,7 +21,7 @@ std::vector<bt::wire::block> read_requests(raw_neighbour& n, std::size_t count) 
     while (asked.size() < count) {
         const std::optional<std::string> body = n.next_message();
         REQUIRE(body);
-        const bt::result<bt::wire::message> m = bt::wire::parse(*body);
+        const net::result<bt::wire::message> m = bt::wire::parse(*body);
         REQUIRE(m.ok());
         if (m->id == bt::wire::message_id::request) asked.push_back(m->part);
     }
@@ -42,7 +42,7 @@ void answer_requests(net::socket& s, const workspace& w) {
         if (length == 0) continue;
         net::result<std::string> body = s.recv_exactly(length, soon());
         if (!body) return;
-        const bt::result<bt::wire::message> m = bt::wire::parse(body.value());
+        const net::result<bt::wire::message> m = bt::wire::parse(body.value());
         if (!m || m->id != bt::wire::message_id::request) continue;
         if (!s.send_all(bt::wire::piece(m->part.piece, m->part.begin, block_of(w, m->part))).ok()) return;
     }

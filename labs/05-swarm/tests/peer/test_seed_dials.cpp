@@ -61,7 +61,7 @@ private:
             // "GET /announce?QUERY HTTP/1.0"
             const std::size_t query = head.find('?'), end = head.find(' ', query);
             if (query == std::string::npos || end == std::string::npos) continue;
-            const bt::result<bt::tracker::announce_request> request =
+            const net::result<bt::tracker::announce_request> request =
                 bt::tracker::parse_announce_query(std::string_view(head).substr(query + 1, end - query - 1));
             if (!request) continue;
             bt::tracker::announce_reply reply;

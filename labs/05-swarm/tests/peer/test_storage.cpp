@@ -44,7 +44,7 @@ void every_block_matches(bt::storage& disk, const shared_file& f) {
             const auto size = static_cast<std::uint32_t>(f.torrent.piece_size(piece));
             for (std::uint32_t begin = 0; begin < size; begin += 16384) {
                 const std::uint32_t length = std::min<std::uint32_t>(16384, size - begin);
-                bt::result<std::string> got = disk.read(piece, begin, length);
+                net::result<std::string> got = disk.read(piece, begin, length);
                 REQUIRE(got);
                 CHECK_MESSAGE(*got == f.piece(piece).substr(begin, length), "piece " << piece << ", bytes " << begin);
             }

@@ -19,7 +19,7 @@ TEST_CASE("wire: the handshake is 68 bytes: 19, the protocol's name, 8 zeros, in
     const std::string bytes = bt::wire::encode_handshake({hash_of('h'), "-LB0500-123456789012"});
     CHECK(bytes.size() == 68);
     CHECK(bytes == "\x13"s + "BitTorrent protocol" + std::string(8, '\0') + std::string(20, 'h') + "-LB0500-123456789012");
-    bt::result<bt::wire::handshake> back = bt::wire::parse_handshake(bytes);
+    net::result<bt::wire::handshake> back = bt::wire::parse_handshake(bytes);
     REQUIRE(back.ok());
     CHECK(back->info_hash == hash_of('h'));
     CHECK(back->peer_id == "-LB0500-123456789012");
@@ -56,7 +56,7 @@ TEST_CASE("wire: a bitfield's high bit is piece 0, and the spare bits are zero")
     pieces[0] = pieces[7] = pieces[9] = true;
     const std::string message = bt::wire::bitfield(pieces);
     CHECK(message == "\0\0\0\x03\x05\x81\x40"s);
-    bt::result<bt::bitfield> back = bt::wire::parse_bitfield(message.substr(5), 10);
+    net::result<bt::bitfield> back = bt::wire::parse_bitfield(message.substr(5), 10);
     REQUIRE(back.ok());
     CHECK(*back == pieces);
     CHECK_FALSE(bt::wire::parse_bitfield("\x81\x41"s, 10).ok());      // a spare bit set
@@ -67,7 +67,7 @@ TEST_CASE("wire: a bitfield's high bit is piece 0, and the spare bits are zero")
 TEST_CASE("wire: parse reads back what the encoders write") {
     using bt::wire::message_id;
     auto body = [](const std::string& framed) { return framed.substr(4); };
-    bt::result<bt::wire::message> m = bt::wire::parse(body(bt::wire::request({7, 32768, 100})));
+    net::result<bt::wire::message> m = bt::wire::parse(body(bt::wire::request({7, 32768, 100})));
     REQUIRE(m.ok());
     CHECK(m->id == message_id::request);
     CHECK(m->part == bt::wire::block{7, 32768, 100});
@@ -89,7 +89,7 @@ TEST_CASE("wire: an unknown id or a payload of the wrong size is refused") {
     CHECK_FALSE(bt::wire::parse("\x06"s + std::string(11, '\0')).ok());  // request of 11 bytes
     CHECK_FALSE(bt::wire::parse("\x07"s + std::string(8, '\0')).ok());   // piece without a block
     CHECK_FALSE(bt::wire::parse("").ok());
-    CHECK(bt::wire::parse("\x09\x1a\xe1"s).error().message == "unknown message id 9");
+    CHECK(bt::wire::parse("\x09\x1a\xe1"s).error().message() == "unknown message id 9");
 }
 
 TEST_CASE("wire: the longest message: a block, or a bitfield of every piece") {

@@ -168,7 +168,7 @@ TEST_CASE("respond: a bad announce gets a bencoded failure reason, with status 2
         CHECK(reply.body.rfind("d14:failure reason", 0) == 0);
         auto parsed = parse_reply(reply.body);
         REQUIRE_FALSE(parsed.ok());
-        return parsed.error().message;
+        return parsed.error().message();
     };
     CHECK(refused("/announce") == "the tracker refused: announce: info_hash is missing");
     CHECK(refused("/announce?info_hash=abc") ==

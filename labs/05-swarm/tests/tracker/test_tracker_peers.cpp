@@ -62,7 +62,7 @@ TEST_CASE("tracker: our peers' rate limits come with the announce") {
                             "download_rate=99999999999999999999", "upload_rate"}) {
         auto refused = parse_rate_limits(bad);
         REQUIRE_FALSE(refused.ok());
-        CHECK(refused.error().message.find("is not a whole number of bytes per second") != std::string::npos);
+        CHECK(refused.error().message().find("is not a whole number of bytes per second") != std::string::npos);
     }
 }
 
@@ -281,7 +281,7 @@ TEST_CASE("tracker: a client inventing torrents or peer ids cannot fill the memo
                            random_numbers).ok());
     auto refused = r.announce(announce_of("a", 1000, 5, announce_event::started, "t3"), 0, random_numbers);
     REQUIRE_FALSE(refused.ok());
-    CHECK(refused.error().message == "this tracker follows 3 torrents already");
+    CHECK(refused.error().message() == "this tracker follows 3 torrents already");
     // A torrent whose peers have all gone makes room.
     REQUIRE(r.announce(announce_of("a", 1000, 5, announce_event::stopped, "t0"), 1, random_numbers).ok());
     CHECK(r.announce(announce_of("a", 1000, 5, announce_event::started, "t3"), 1, random_numbers).ok());
@@ -292,7 +292,7 @@ TEST_CASE("tracker: a client inventing torrents or peer ids cannot fill the memo
     for (int i = 1; i < 4; ++i) REQUIRE(r.announce(in_t3("p" + std::to_string(i), 1000 + i), 2, random_numbers).ok());
     auto full = r.announce(in_t3("p9", 1009), 2, random_numbers);
     REQUIRE_FALSE(full.ok());
-    CHECK(full.error().message == "this torrent has 4 peers already");
+    CHECK(full.error().message() == "this torrent has 4 peers already");
     REQUIRE(r.announce(in_t3("p1", 1001, announce_event::stopped), 3, random_numbers).ok());
     CHECK(r.announce(in_t3("p9", 1009), 3, random_numbers).ok());  // in the place of the one gone
 }

@@ -48,7 +48,7 @@ announce_reply announce(std::uint16_t tracker, const announce_request& r, const 
     http_reply reply = http_get(tracker, "/announce?" + announce_query(r) + extra);
     REQUIRE(reply.status_line == "HTTP/1.1 200 OK");
     auto parsed = parse_reply(reply.body);
-    REQUIRE_MESSAGE(parsed.ok(), (parsed ? "" : parsed.error().message) << ": " << proc::printable(reply.body));
+    REQUIRE_MESSAGE(parsed.ok(), (parsed ? "" : parsed.error().message()) << ": " << proc::printable(reply.body));
     return *parsed;
 }
 
