@@ -297,10 +297,33 @@ result<std::pair<socket, address>> socket::accept() {
     return std::make_pair(socket(accepted, tcp), peer);
 }
 
-result<void> socket::connect(const address& remote) {
-    return done(checked(
-        call::connect, &remote, [&] { return ::connect(handle_, remote.raw(), remote.length()); },
-        [&] { return text_of(handle_) + ", " + remote.to_string(); }, ok));
+result<void> socket::connect(const address& remote, deadline until) {
+    if (until == no_deadline)
+        return done(checked(
+            call::connect, &remote, [&] { return ::connect(handle_, remote.raw(), remote.length()); },
+            [&] { return text_of(handle_) + ", " + remote.to_string(); }, ok));
+    // Before a deadline: connect() without waiting, then poll() until the
+    // connection is made or refused, or the time is up.
+    if (result<void> set = set_non_blocking(true); !set) return set;
+    result<long long> started = checked(
+        call::connect, &remote,
+        [&] {
+            const int rc = ::connect(handle_, remote.raw(), remote.length());
+            return rc < 0 && platform::connect_in_progress() ? 1LL : rc;
+        },
+        [&] { return text_of(handle_) + ", " + remote.to_string(); },
+        [](long long rc) { return rc == 0 ? std::string("ok") : std::string("in progress"); });
+    result<void> outcome = done(started);
+    if (started && started.value() == 1) {
+        result<void> ready = wait_until(call::connect, until, direction::write);
+        const std::error_code failed = ready ? platform::connect_outcome(handle_) : ready.error().code;
+        if (failed) {
+            if (trace_on) trace_line("connect(" + text_of(handle_) + ", " + remote.to_string() + ") -> " + describe(failed));
+            outcome = error{failed, call::connect, remote.to_string()};
+        }
+    }
+    if (result<void> set = set_non_blocking(false); !set && outcome) return set;
+    return outcome;
 }
 
 result<std::size_t> socket::send(std::string_view data) {
@@ -322,14 +345,19 @@ result<void> socket::send_all(std::string_view data) {
     return {};
 }
 
-result<void> socket::wait_until(net::call which, deadline until) {
+result<void> socket::wait_until(net::call which, deadline until, direction ready_for) {
     // poll() for what is left of the time (none left: a look without waiting).
     const auto left = std::max(std::chrono::ceil<std::chrono::milliseconds>(until - clock::now()),
                                std::chrono::milliseconds(0));
+    const bool write = ready_for == direction::write;
     result<long long> ready = checked(
-        call::poll, nullptr, [&] { return static_cast<long long>(platform::wait_readable(handle_, left)); },
-        [&] { return text_of(handle_) + ", POLLIN, " + std::to_string(left.count()) + " ms"; },
-        [](long long n) { return n > 0 ? std::string("readable") : std::string("nothing"); });
+        call::poll, nullptr,
+        [&] {
+            return static_cast<long long>(write ? platform::wait_writable(handle_, left)
+                                                : platform::wait_readable(handle_, left));
+        },
+        [&] { return text_of(handle_) + (write ? ", POLLOUT, " : ", POLLIN, ") + std::to_string(left.count()) + " ms"; },
+        [&](long long n) { return std::string(n == 0 ? "nothing" : write ? "writable" : "readable"); });
     if (!ready) return error{ready.error().code, which};
     if (ready.value() == 0) return error{std::make_error_code(std::errc::timed_out), which};
     return {};
@@ -518,7 +546,7 @@ result<socket> server_socket(transport kind, const std::string& host, std::uint1
     return last;
 }
 
-result<socket> connect_to(const std::string& host, std::uint16_t port) {
+result<socket> connect_to(const std::string& host, std::uint16_t port, deadline until) {
     // Like Python's socket.create_connection(): try every address of the name
     // (say ::1, then 127.0.0.1) until one accepts the connection.
     result<std::vector<address>> addresses = resolve(host, port, tcp);
@@ -527,7 +555,7 @@ result<socket> connect_to(const std::string& host, std::uint16_t port) {
     for (const address& remote : addresses.value()) {
         last = socket::create(remote.family(), tcp);
         if (!last) continue;
-        result<void> connected = last.value().connect(remote);
+        result<void> connected = last.value().connect(remote, until);
         if (connected) return last;
         last = connected.error();
     }

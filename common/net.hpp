@@ -99,7 +99,10 @@ public:
     result<void> bind(const address& local);
     result<void> listen(int backlog);
     result<std::pair<socket, address>> accept();
-    result<void> connect(const address& remote);
+    // With a deadline, connect fails with timed_out if the connection is not
+    // made before it (a host that does not answer costs that long, not the
+    // system's minutes); the socket waits as a new socket does afterwards.
+    result<void> connect(const address& remote, deadline until = no_deadline);
 
     result<std::size_t> send(std::string_view data);
     result<void> send_all(std::string_view data);  // send() until every byte is gone
@@ -142,7 +145,8 @@ public:
 private:
     friend void stop_on_ctrl_c(socket& s);
     socket(platform::socket_handle handle, transport kind) : handle_(handle), kind_(kind) {}
-    result<void> wait_until(net::call which, deadline until);
+    // poll() until a recv (read) or a connect on its way (write) can go on, or the deadline.
+    result<void> wait_until(net::call which, deadline until, direction ready_for = direction::read);
 
     platform::socket_handle handle_ = platform::invalid_socket;
     transport kind_ = transport::tcp;
@@ -174,8 +178,9 @@ private:
 // server_socket: socket() + bind() on host:port. An empty host binds all
 // interfaces, IPv6 and IPv4 at once where the system allows it.
 result<socket> server_socket(transport kind, const std::string& host, std::uint16_t port);
-// connect_to: socket() + connect() to the first address of host that answers.
-result<socket> connect_to(const std::string& host, std::uint16_t port);
+// connect_to: socket() + connect() to the first address of host that answers,
+// before the deadline if there is one (for all the addresses together).
+result<socket> connect_to(const std::string& host, std::uint16_t port, deadline until = no_deadline);
 
 // How a server ends: after stop_on_ctrl_c(s), Ctrl-C (SIGINT, SIGTERM) sets
 // one flag and wakes every call blocked on s (and every later one), so that

@@ -84,6 +84,11 @@ int wait_readable(socket_handle handle, std::chrono::milliseconds wait) {
     return poll_sockets(&watched, 1, static_cast<int>(wait.count()));
 }
 
+int wait_writable(socket_handle handle, std::chrono::milliseconds wait) {
+    pollfd watched{handle, POLLOUT, 0};
+    return poll_sockets(&watched, 1, static_cast<int>(wait.count()));
+}
+
 int poll_sockets(pollfd* entries, std::size_t count, int wait_ms) {
 #ifdef _WIN32
     return ::WSAPoll(entries, static_cast<ULONG>(count), wait_ms);
@@ -154,6 +159,16 @@ std::error_code start_network() {
 }
 
 std::error_code last_socket_error() { return std::make_error_code(from_wsa(WSAGetLastError())); }
+
+bool connect_in_progress() { return WSAGetLastError() == WSAEWOULDBLOCK; }
+
+std::error_code connect_outcome(socket_handle handle) {
+    int code = 0;
+    int length = sizeof code;
+    if (::getsockopt(handle, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&code), &length) != 0)
+        return last_socket_error();
+    return code == 0 ? std::error_code{} : std::make_error_code(from_wsa(code));
+}
 
 // On Windows SO_REUSEADDR would let a second server steal the port;
 // SO_EXCLUSIVEADDRUSE gives the POSIX behaviour: "address in use".
@@ -263,6 +278,15 @@ std::error_code last_socket_error() {
     // A receive or send timeout (SO_RCVTIMEO, SO_SNDTIMEO) shows up as "would block".
     if (code == EAGAIN || code == EWOULDBLOCK) code = ETIMEDOUT;
     return {code, std::generic_category()};
+}
+
+bool connect_in_progress() { return errno == EINPROGRESS; }
+
+std::error_code connect_outcome(socket_handle handle) {
+    int code = 0;
+    socklen_t length = sizeof code;
+    if (::getsockopt(handle, SOL_SOCKET, SO_ERROR, &code, &length) != 0) return last_socket_error();
+    return code == 0 ? std::error_code{} : std::error_code{code, std::generic_category()};
 }
 
 // Lets a restarted server bind at once although old connections linger in

@@ -84,6 +84,15 @@ int bind_socket(socket_handle handle, const sockaddr* address, address_length le
 // poll(): waits at most `wait` (0: not at all) until a recv(), recvfrom()
 // or accept() would not block. 1 if so, 0 if the wait ended first, -1 on error.
 int wait_readable(socket_handle handle, std::chrono::milliseconds wait);
+// A connect() on a non-blocking socket that failed with "in progress"
+// (EINPROGRESS; WSAEWOULDBLOCK on Windows): the connection is on its way.
+// Asked right after the call, before anything else can change the error.
+bool connect_in_progress();
+// poll() for POLLOUT: waits at most `wait` until a connection on its way is
+// made or refused. 1 if so, 0 if the wait ended first, -1 on error.
+int wait_writable(socket_handle handle, std::chrono::milliseconds wait);
+// How that connection ended (SO_ERROR): no error when it is made.
+std::error_code connect_outcome(socket_handle handle);
 // poll() (WSAPoll() on Windows) over `count` entries, waiting at most
 // `wait_ms` (-1: for ever). What poll() returns.
 int poll_sockets(pollfd* entries, std::size_t count, int wait_ms);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <cstdio>
 #include <cstdlib>
@@ -479,4 +480,55 @@ TEST_CASE("a parser's refusal: fail() gives the message as it is, and where in t
     net::result<std::string> fine = std::string("abc");
     CHECK(fine->size() == 3);
     CHECK(*fine == "abc");
+}
+
+TEST_CASE("connect_to with a deadline: connected or refused as without one, timed out at the deadline") {
+    SUBCASE("a server that listens: connected, and the socket waits again as a new one does") {
+        net::socket welcomingSocket = tcp_listening();
+        auto clientSocket = net::connect_to("127.0.0.1", port_of(welcomingSocket), net::clock::now() + 5s);
+        REQUIRE_MESSAGE(clientSocket.ok(), (clientSocket.ok() ? "" : clientSocket.error().message()));
+        auto accepted = welcomingSocket.accept();  // kept open: a closed one would end the stream
+        REQUIRE(accepted.ok());
+        // Nothing is sent: a blocking recv waits for its timeout, a non-blocking one would fail at once.
+        REQUIRE(clientSocket.value().set_receive_timeout(300ms).ok());
+        char byte;
+        const auto started = net::clock::now();
+        auto got = clientSocket.value().recv(&byte, 1);
+        REQUIRE_FALSE(got.ok());
+        CHECK(got.error().code == std::errc::timed_out);
+        CHECK(net::clock::now() - started >= 250ms);
+    }
+    SUBCASE("nobody listens: refused") {
+        std::uint16_t port;
+        {
+            net::socket closed = tcp_listening();
+            port = port_of(closed);
+        }
+        auto r = net::connect_to("127.0.0.1", port, net::clock::now() + 5s);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().code == std::errc::connection_refused);
+        CHECK(r.error().message().find("connect to 127.0.0.1:" + std::to_string(port)) == 0);
+    }
+    SUBCASE("a server whose queue of connections is full does not answer: timed out at the deadline") {
+        auto listening = net::server_socket(net::tcp, "127.0.0.1", 0);
+        REQUIRE(listening.ok());
+        REQUIRE(listening.value().listen(0).ok());  // never accepted: after one or two, the system drops the SYNs
+        std::vector<net::socket> queued;
+        bool timed_out = false;
+        for (int i = 0; i < 16 && !timed_out; ++i) {
+            const auto started = net::clock::now();
+            auto r = net::connect_to("127.0.0.1", port_of(listening.value()), started + 200ms);
+            if (r) {
+                queued.push_back(std::move(r.value()));
+                continue;
+            }
+            timed_out = true;
+            CHECK(r.error().code == std::errc::timed_out);
+            CHECK(r.error().message().find("connect to 127.0.0.1:") == 0);
+            const auto waited = net::clock::now() - started;
+            CHECK(waited >= 150ms);
+            CHECK(waited < 3s);
+        }
+        CHECK(timed_out);
+    }
 }

@@ -69,22 +69,13 @@ void serve_incoming(swarm& peers, net::socket connectionSocket, const net::addre
 
 void dial(swarm& peers, const std::string& host, std::uint16_t port) {
     const std::string where = address_text(host, port);
-    auto connected = [&]() -> net::result<net::socket> {
-        net::result<std::vector<net::address>> addresses = net::resolve(host, port, net::tcp);
-        if (!addresses) return addresses.error();
-        const net::address& to = addresses.value().front();
-        net::result<net::socket> s = net::socket::create(to.family(), net::tcp);
-        if (!s) return s;
-        // connect() waits as long as a send may: a host that does not answer costs 5 s, not minutes.
-        if (auto set = s.value().set_send_timeout(dial_patience); !set) return set.error();
-        if (auto done = s.value().connect(to); !done) return done.error();
-        if (auto set = s.value().set_send_timeout(send_patience); !set) return set.error();
-        send_at_once(s.value());
-        return s;
-    }();
+    // A host that does not answer costs dial_patience, not the system's minutes.
+    auto connected = net::connect_to(host, port, net::clock::now() + dial_patience);
     if (!connected) {
         cli::log(where, ": ", connected.error());
     } else {
+        static_cast<void>(connected.value().set_send_timeout(send_patience));
+        send_at_once(connected.value());
         auto c = std::make_shared<connection>(std::move(connected.value()), where, true, peers.rate_window());
         talk(peers, c);
     }

@@ -18,14 +18,10 @@ constexpr std::int64_t retry_after = 15;  // seconds, when the tracker did not a
 // GET path?query, read the whole reply (HTTP/1.0: the server closes when done).
 net::result<std::string> http_get(const tracker_url& url, const std::string& target) {
     const std::string where = address_text(url.host, url.port);
-    net::result<std::vector<net::address>> addresses = net::resolve(url.host, url.port, net::tcp);
-    if (!addresses) return net::fail("tracker " + where + ": " + addresses.error().message());
-    net::result<net::socket> s = net::socket::create(addresses.value().front().family(), net::tcp);
+    net::result<net::socket> s = net::connect_to(url.host, url.port, net::clock::now() + tracker_patience);
     if (!s) return net::fail("tracker: " + s.error().message());
     net::socket& trackerSocket = s.value();
     static_cast<void>(trackerSocket.set_send_timeout(tracker_patience));
-    if (auto connected = trackerSocket.connect(addresses.value().front()); !connected)
-        return net::fail("tracker: " + connected.error().message());
     const std::string request = "GET " + target + " HTTP/1.0\r\nHost: " + where +
                                 "\r\nUser-Agent: lab05-peer\r\nConnection: close\r\n\r\n";
     if (auto sent = trackerSocket.send_all(request); !sent) return net::fail("tracker: " + sent.error().message());
