@@ -301,4 +301,6 @@ std::optional<std::string> prompt(const char* question) {
     return read_line();
 }
 
+bool stdin_is_terminal() { return platform::stdin_is_terminal(); }
+
 }  // namespace cli

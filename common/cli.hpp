@@ -148,5 +148,7 @@ void flush_out();
 std::optional<std::string> read_line();
 // The lecture's prompt when stdin is a terminal.
 std::optional<std::string> prompt(const char* question);
+// Is stdin a terminal (someone typing), not a pipe or a file?
+bool stdin_is_terminal();
 
 }  // namespace cli

@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "../../common/cli.hpp"
-#include "../../common/platform.hpp"
 #include "keys.hpp"
 #include "ring_svg.hpp"
 
@@ -285,7 +284,7 @@ void describe_ring(const host& ring, bool joined) {
 
 int read_commands(host& ring, bool whole_ring_here, int input) {
     session s{ring, whole_ring_here, std::nullopt, false};
-    const bool terminal = input == STDIN_FILENO && platform::stdin_is_terminal();
+    const bool terminal = input == STDIN_FILENO && cli::stdin_is_terminal();
     std::string pending;  // read, not yet a whole line
     bool more = true;
     while (more) {

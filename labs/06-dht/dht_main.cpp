@@ -23,7 +23,6 @@
 
 #include "../../common/cli.hpp"
 #include "../../common/net.hpp"
-#include "../../common/platform.hpp"
 #include "commands.hpp"
 #include "host.hpp"
 
