@@ -15,7 +15,7 @@
 //   speed    time per lookup on loopback; messages per second one peer handles
 //
 // Progress goes to stderr when it is a terminal; the tables to stdout, in
-// Markdown; the charts (tools/plot) to DIR/lookups.svg, DIR/churn.svg and
+// Markdown; the charts (labs/shared/plot) to DIR/lookups.svg, DIR/churn.svg and
 // DIR/recovery.svg and DIR/failures.svg.
 #include "measure.hpp"
 

@@ -1,5 +1,5 @@
 // ring_svg.hpp - lab 06: the ring as a picture, drawn with the project's SVG
-// writer (tools/plot/svg.hpp): the peers on the circle, one peer's
+// writer (labs/shared/plot/svg.hpp): the peers on the circle, one peer's
 // shortcuts, and the path of one query, as on the lecture's slides.
 #pragma once
 
