@@ -50,6 +50,8 @@ std::unique_ptr<dht::host> make_ring(const dht::settings& s, const std::vector<i
 // Every live peer knows its true successor and predecessor (and, if
 // `second`, its true second successor).
 bool links_right(const dht::host& ring, bool second);
+// How many live peers have a link that is not right (stops at the first one with first_only).
+std::size_t wrong_links(const dht::host& ring, bool second, bool first_only = false);
 
 // Lookups from random live peers for random keys, checked against truth().
 struct lookups {

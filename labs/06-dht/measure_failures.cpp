@@ -46,6 +46,7 @@ settings failure_settings(int successors) {
 struct failure_run {
     lookups before, after;          // before any repair; once stabilised
     double stabilised_s = -1;       // -1: not within the limit
+    std::size_t wrong_at_limit = 0;  // then: the live peers with a link still wrong
     int copied = 0, copied_found = 0;      // values stored with a copy at the successor
     int uncopied = 0, uncopied_found = 0;  // values stored without
 };
@@ -110,6 +111,7 @@ failure_run one_ring(std::size_t n, double p, int successors, unsigned seed, int
             break;
         }
     }
+    if (run.stabilised_s < 0) run.wrong_at_limit = wrong_links(*ring, false);
     run.after = run_lookups(*ring, random, lookups_count, 64, label + ", stabilised");
     progress(label + ": getting the values");
     run.copied_found = found(*ring, random, copied);
@@ -126,6 +128,7 @@ struct failure_sum {
     int after_failed = 0, after_all = 0;
     std::vector<double> stabilised_s;
     int not_stabilised = 0;
+    std::vector<std::size_t> wrong_at_limit;  // of each ring that did not stabilise
     int copied = 0, copied_found = 0, uncopied = 0, uncopied_found = 0;
 
     void add(const failure_run& r) {
@@ -138,8 +141,10 @@ struct failure_sum {
         after_all += static_cast<int>(r.after.messages.size()) + r.after.wrong + r.after.unanswered;
         if (r.stabilised_s >= 0)
             stabilised_s.push_back(r.stabilised_s);
-        else
+        else {
             ++not_stabilised;
+            wrong_at_limit.push_back(r.wrong_at_limit);
+        }
         copied += r.copied;
         copied_found += r.copied_found;
         uncopied += r.uncopied;
@@ -206,12 +211,20 @@ void measure_failures(const options& o) {
                                      std::to_string(seed)));
             progress_done();
             const double failed = fraction(sum.before_failed, sum.before_all);
+            // A ring that did not stabilise in time: how many of its live
+            // peers still had a wrong successor or predecessor then.
+            std::string wrong_text;
+            for (std::size_t w : sum.wrong_at_limit)
+                wrong_text += (wrong_text.empty() ? "" : ", ") + std::to_string(w);
+            const std::string not_text = std::to_string(sum.not_stabilised) + " not, " + wrong_text +
+                                         (sum.wrong_at_limit.size() == 1 && sum.wrong_at_limit[0] == 1
+                                              ? " peer with a wrong link"
+                                              : " peers with a wrong link");
             const std::string stabilised_text =
-                sum.stabilised_s.empty() ? "not within " + std::to_string(stabilise_periods) + " periods"
-                                         : fixed(percentile(sum.stabilised_s, 0.5), 1) +
-                                               (sum.not_stabilised > 0
-                                                    ? " (" + std::to_string(sum.not_stabilised) + " not)"
-                                                    : std::string(""));
+                sum.stabilised_s.empty()
+                    ? "not within " + std::to_string(stabilise_periods) + " periods (" + not_text + ")"
+                    : fixed(percentile(sum.stabilised_s, 0.5), 1) +
+                          (sum.not_stabilised > 0 ? " (" + not_text + ")" : std::string(""));
             say("| %.1f | %d | %s | %s | %s | %.0f | %.0f | %s | %s | %s | %s | %s | %s |\n", p, r,
                 percent(failed).c_str(), percent(fraction(sum.before_unanswered, sum.before_all)).c_str(),
                 fixed(mean(sum.before_messages), 2).c_str(), percentile(sum.before_messages, 0.01),

@@ -97,3 +97,26 @@ TEST_CASE("before any repair, a query passes a silent successor and its silent s
     CHECK(found.holder.ident == 150);
     CHECK(found.path == std::vector<id>{70, 130});
 }
+
+TEST_CASE("a stand-in is never a peer found silent before, however long ago: the nearest failed ones are not tried in turn for ever") {
+    // 64 peers, 4 apart, 8 successors each. Peer 100 knows 104 to 132 (its
+    // successors), and through its shortcuts 164 and 228. The fifteen peers
+    // from 104 to 160 fail at once: of what 100 knows, 164 is the nearest
+    // alive.
+    settings s = with_successors(8);
+    s.rescue = true;
+    // Each failed stand-in costs a reply timeout (100 ms) and the wait for
+    // the next period; a suspicion lasts 2 x (tries + 1) periods (200 ms):
+    // it runs out long before the eight failed peers 100 knows have all been tried.
+    s.tries = 1;
+    s.timeout = ms(100);
+    std::vector<id> ids;
+    for (id i = 0; i < 256; i += 4) ids.push_back(i);
+    quiet_ring ring(s, ids);
+    for (id gone = 104; gone <= 160; gone += 4) ring.peers.kill(gone);
+    const peer* hundred = ring.peers.find(100);
+    const bool mended =
+        ring.peers.run_until([hundred] { return hundred->links().successor == std::optional<id>(164); }, ms(5000));
+    INFO("peer 100's successor is " << hundred->links().successor.value_or(0));
+    CHECK(mended);
+}
