@@ -23,10 +23,19 @@ constexpr std::size_t max_checks = 8;
 }  // namespace
 
 // NOTIFY: "I am peer `from`, your predecessor". Believed from the address
-// bound to `from`; from any other, only once that address has answered.
+// bound to `from`; from any other, only once that address has answered, and
+// only if the rules would take `from` as the predecessor: a stranger that
+// answers PINGs as a peer this one has not met yet (peer 25 of the lecture's
+// ring knows nothing of 12) must not bind that identifier to itself in
+// passing, for once bound, it is the real peer whose word is refused.
 void peer::take_notify(id from, const net::address& where) {
     if (address_of(from) == where) {
         believe_notify(from);
+        return;
+    }
+    if (on_notify(links_, from).predecessor != from) {
+        host_.log("peer " + text(ident_) + ": ignored a NOTIFY from " + where.to_string() + " that says it is peer " +
+                  text(from) + ": it would not be this peer's predecessor");
         return;
     }
     check_address(from, where, "a NOTIFY from " + where.to_string() + " that says it is peer " + text(from),

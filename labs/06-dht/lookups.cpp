@@ -85,12 +85,10 @@ void peer::take_query(message q, const net::address& from) {
                   std::to_string(q.path.size()) + " peers");
         return;
     }
-    // The origin, as the query names it: anyone may send a QUERY, so that name
-    // binds an identifier to an address only once the address answers a PING.
-    if (address_of(q.about->ident) != q.about->where)
-        check_address(
-            q.about->ident, q.about->where,
-            "a QUERY whose origin, it says, is peer " + text(q.about->ident) + " at " + q.about->where.to_string(), {});
+    // The origin, as the query names it, is where the ANSWER goes, and nothing
+    // more: anyone may send a QUERY, so its name binds no identifier to an
+    // address (a stranger answering PINGs as a peer this one had not met
+    // would have taken that peer's place in its address book).
     q.path.push_back(ident_);
     route(std::move(q), {});
 }

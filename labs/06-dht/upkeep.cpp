@@ -121,7 +121,7 @@ std::vector<node> peer::list_to_send() const {
 
 // Nobody left in the list either (or the lecture's two successors alone):
 // the nearest peer this one knows of and still believes alive (a shortcut, a
-// query's origin, ...) becomes the successor; stabilising then moves back,
+// lookup's holder, ...) becomes the successor; stabilising then moves back,
 // peer by peer, to the true successor. A peer found silent and not heard
 // from since comes last, however long ago that was: when many neighbours
 // failed at once, the nearest known peers are the failed ones, and trying

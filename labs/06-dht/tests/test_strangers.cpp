@@ -150,20 +150,69 @@ TEST_CASE("a lookup's path is believed only if a query could have taken it") {
 TEST_CASE("one NOTIFY from a stranger claiming to be peer 12 does not move peer 12 to its address") {
     lecture_ring ring;
     stranger liar;
-    const peer* one = ring.peers.find(1);
+    answering_as_12 pongs(liar, kind::ping, [](const message&) { return message(kind::pong); });
+    // To peer 13, whose predecessor 12 is: 13 asks peer 12 where it has
+    // always been; 12 answers, and the claim is not believed.
+    const peer* thirteen = ring.peers.find(13);
     message notify(kind::notify);
     notify.sender = 12;
-    liar.send(notify, ring.where(1));
-    // Peer 1 asks peer 12 where it has always been; 12 answers, and the claim is not believed.
+    liar.send(notify, ring.where(13));
     ring.peers.run_until(
-        [&] { return one->address_of(12) != ring.where(12) || ring.lines_with("ignored a NOTIFY") > 0; }, ms(5000));
+        [&] { return thirteen->address_of(12) != ring.where(12) || ring.lines_with("ignored a NOTIFY") > 0; },
+        ms(5000));
+    CHECK(thirteen->address_of(12) == ring.where(12));
+    CHECK(ring.lines_with("peer 13: ignored a NOTIFY from " + liar.where.to_string() +
+                          " that says it is peer 12: peer 12 answers at " + ring.where(12).to_string()) == 1);
+    // To peer 1, which knows 12 as its successor: 12 would not be its predecessor.
+    const peer* one = ring.peers.find(1);
+    liar.send(notify, ring.where(1));
+    ring.peers.run_until([&] { return ring.lines_with("peer 1: ignored a NOTIFY") > 0; }, ms(5000));
     CHECK(one->address_of(12) == ring.where(12));
     CHECK(ring.lines_with("peer 1: ignored a NOTIFY from " + liar.where.to_string() +
-                          " that says it is peer 12: peer 12 answers at " + ring.where(12).to_string()) == 1);
+                          " that says it is peer 12: it would not be this peer's predecessor") == 1);
     const lookup_result r = ring.peers.lookup(1, 5, ms(5000));
     REQUIRE(r.ok);
     CHECK(r.holder.ident == 12);
     CHECK(r.holder.where == ring.where(12));
+}
+
+TEST_CASE("a NOTIFY claiming a peer this one has not met, and that would not be its predecessor, binds nothing") {
+    // Peer 25 of the lecture's ring knows 13, 32, 40, 48 and 60, not 12. A
+    // stranger that answers PINGs as 12 sends it one NOTIFY: bound, 12's
+    // address there would be the stranger's, and the real 12's word refused.
+    lecture_ring ring;
+    stranger liar;
+    answering_as_12 pongs(liar, kind::ping, [](const message&) { return message(kind::pong); });
+    const peer* twenty_five = ring.peers.find(25);
+    REQUIRE_FALSE(twenty_five->address_of(12).has_value());
+    message notify(kind::notify);
+    notify.sender = 12;
+    liar.send(notify, ring.where(25));
+    ring.peers.run_until(
+        [&] { return twenty_five->address_of(12).has_value() || ring.lines_with("peer 25: ignored a NOTIFY") > 0; },
+        ms(2000));
+    ring.peers.run_for(ms(200));  // a PING and its PONG, had one been sent
+    CHECK_FALSE(twenty_five->address_of(12).has_value());
+    CHECK(ring.lines_with("peer 25: ignored a NOTIFY from " + liar.where.to_string() +
+                          " that says it is peer 12: it would not be this peer's predecessor") == 1);
+    CHECK(twenty_five->links().predecessor == std::optional<id>(13));
+}
+
+TEST_CASE("a QUERY whose origin a stranger made up binds no identifier to an address") {
+    lecture_ring ring;
+    stranger liar;
+    answering_as_12 pongs(liar, kind::ping, [](const message&) { return message(kind::pong); });
+    const peer* twenty_five = ring.peers.find(25);
+    message query(kind::query);
+    query.request = 7;
+    query.sender = 12;
+    query.lookup = 99;
+    query.key = 30;
+    query.about = node{12, liar.where};
+    query.path = {12};
+    liar.send(query, ring.where(25));
+    ring.peers.run_for(ms(500));
+    CHECK_FALSE(twenty_five->address_of(12).has_value());
 }
 
 TEST_CASE("a NOTIFY from an identifier nobody has binds it only if that address answers a PING") {
