@@ -3,7 +3,7 @@
 // reads back as the same message. (Not byte for byte: bytes that mean
 // nothing, such as the unused 12 of an IPv4 peer's 16 address bytes, are
 // written as zeros.)
-#include "../labs/06-dht/message.hpp"
+#include "../labs/06-dht/peer/message.hpp"
 #include "fuzz.hpp"
 
 #include <string>

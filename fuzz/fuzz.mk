@@ -18,7 +18,7 @@ FUZZ_TARGETS ?= bencode torrent tracker_query tracker_reply http_head wire dht_m
 FUZZ_FLAGS   := $(STD) $(WARNINGS) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_LIB_SRC := labs/shared/sha1.cpp labs/shared/sha1_x86.cpp \
                 $(addprefix labs/05-swarm/bittorrent/,bencode.cpp metainfo.cpp ip_address.cpp tracker_protocol.cpp http.cpp wire.cpp) \
-                labs/06-dht/message.cpp $(COMMON_SRC)
+                labs/06-dht/peer/message.cpp $(COMMON_SRC)
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.cpp=$(FUZZ_OUT)/obj/%.o)
 
 .PHONY: fuzz fuzz-build fuzz-merge fuzz-with-libfuzzer fuzz-build-with-libfuzzer fuzz-merge-with-libfuzzer

@@ -4,11 +4,11 @@
 #   make lab06-build     only build the dht tool: build/labs/student/06/dht
 #   make lab06-measure   the measurements of RESULTS.md with your routing.cpp:
 #                        tables on stdout, charts in build/labs/student/06/
-#                        (SOLUTION=1 RESULTS=1: the reference's, into labs/06-dht/)
+#                        (SOLUTION=1 RESULTS=1: the reference's, into labs/06-dht/measure/)
 #
 # routing.cpp holds the student's rules; everything else is given: the
-# messages, the peers, the host that runs many of them in one thread, the
-# tool, the measurements. The grader calls the rules directly and also runs
+# messages, the peers and the host that runs many of them in one thread
+# (peer/), the tool (tool/), the measurements (measure/). The grader calls the rules directly and also runs
 # rings of real UDP peers built on them. Linux/macOS only: the host calls
 # poll() on many sockets, which the wrapper does not offer.
 LABS  += lab06
@@ -18,7 +18,8 @@ LAB06_OBJ := $(BUILD)/$(LAB06)
 
 
 # The given code, the same for every variant; SHA-1 is the labs' shared one.
-LAB06_LIB_SRC := message.cpp keys.cpp peer.cpp lookups.cpp pairs.cpp addresses.cpp upkeep.cpp host.cpp ring_svg.cpp
+LAB06_LIB_SRC := $(addprefix peer/,message.cpp keys.cpp peer.cpp lookups.cpp pairs.cpp addresses.cpp upkeep.cpp host.cpp) \
+                 tool/ring_svg.cpp
 LAB06_LIB_OBJ := $(LAB06_LIB_SRC:%.cpp=$(LAB06_OBJ)/%.o) $(SHA1_OBJ)
 
 # The student's file, from wherever this variant takes it; -I finds routing.hpp.
@@ -28,11 +29,11 @@ $(LAB_OUT)/06/routing.o: $(call lab_src,$(LAB06),routing.cpp) $(LAB06)/routing.h
 
 LAB06_LINK := $(LAB06_LIB_OBJ) $(COMMON_OBJ) $(PLOT_OBJ)
 
-$(LAB_OUT)/06/dht: $(LAB06_OBJ)/dht_main.o $(LAB06_OBJ)/commands.o $(LAB_OUT)/06/routing.o $(LAB06_LINK)
+$(LAB_OUT)/06/dht: $(LAB06_OBJ)/tool/dht_main.o $(LAB06_OBJ)/tool/commands.o $(LAB_OUT)/06/routing.o $(LAB06_LINK)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(LAB_OUT)/06/dht_measure: $(LAB06_OBJ)/measure.o $(LAB06_OBJ)/measure_churn.o $(LAB06_OBJ)/measure_failures.o \
-                           $(LAB06_OBJ)/report.o \
+$(LAB_OUT)/06/dht_measure: $(LAB06_OBJ)/measure/measure.o $(LAB06_OBJ)/measure/measure_churn.o \
+                           $(LAB06_OBJ)/measure/measure_failures.o $(LAB06_OBJ)/measure/report.o \
                            $(LAB_OUT)/06/routing.o $(LAB06_LINK)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -53,7 +54,7 @@ $(LAB06_OBJ)/reference/routing.o: $(LAB06)/solution/routing.cpp $(LAB06)/routing
 	$(CXX) $(ALL_CXXFLAGS) -I$(LAB06) -c -o $@ $<
 
 $(LAB06_OBJ)/dht_tests: $(patsubst $(LAB06)/tests/%.cpp,$(LAB06_OBJ)/tests/%.o,$(wildcard $(LAB06)/tests/*.cpp)) \
-                        $(LAB06_OBJ)/commands.o $(LAB06_OBJ)/reference/routing.o $(LAB06_LINK)
+                        $(LAB06_OBJ)/tool/commands.o $(LAB06_OBJ)/reference/routing.o $(LAB06_LINK)
 	$(CXX) $(STD) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # A student's copy (make labs-handout) has no reference rules, and these tests
@@ -66,8 +67,8 @@ endif
 lab06-build: $(LAB_OUT)/06/dht
 	@echo "the dht tool: $(LAB_OUT)/06/dht (try: $(LAB_OUT)/06/dht --help)"
 
-# RESULTS=1 writes RESULTS.md and its charts into the lab's folder (the
-# reference's: with SOLUTION=1); else the charts go into the build folder.
-LAB06_CHARTS = $(if $(RESULTS),$(LAB06),$(LAB_OUT)/06)
+# RESULTS=1 writes RESULTS.md and its charts into the lab's measure/ folder
+# (the reference's: with SOLUTION=1); else the charts go into the build folder.
+LAB06_CHARTS = $(if $(RESULTS),$(LAB06)/measure,$(LAB_OUT)/06)
 lab06-measure: $(LAB_OUT)/06/dht_measure
-	@$(LAB_OUT)/06/dht_measure --charts $(LAB06_CHARTS) $(if $(RESULTS),--results $(LAB06)/RESULTS.md) $(MEASURE_ARGS)
+	@$(LAB_OUT)/06/dht_measure --charts $(LAB06_CHARTS) $(if $(RESULTS),--results $(LAB06)/measure/RESULTS.md) $(MEASURE_ARGS)

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "../host.hpp"
-#include "../keys.hpp"
-#include "../message.hpp"
+#include "../peer/host.hpp"
+#include "../peer/keys.hpp"
+#include "../peer/message.hpp"
 #include "rings.hpp"
 
 using namespace dht;

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "../commands.hpp"
-#include "../host.hpp"
-#include "../keys.hpp"
+#include "../peer/host.hpp"
+#include "../peer/keys.hpp"
+#include "../tool/commands.hpp"
 
 using namespace dht;
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "../host.hpp"
-#include "../ring_svg.hpp"
+#include "../peer/host.hpp"
+#include "../tool/ring_svg.hpp"
 
 using namespace dht;
 

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "../keys.hpp"
-#include "../message.hpp"
+#include "../peer/keys.hpp"
+#include "../peer/message.hpp"
 
 using namespace dht;
 

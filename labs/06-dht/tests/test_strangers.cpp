@@ -12,8 +12,8 @@
 #include <thread>
 #include <vector>
 
-#include "../host.hpp"
-#include "../message.hpp"
+#include "../peer/host.hpp"
+#include "../peer/message.hpp"
 
 using namespace dht;
 

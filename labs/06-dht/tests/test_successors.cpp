@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "../host.hpp"
+#include "../peer/host.hpp"
 
 using namespace dht;
 

@@ -24,7 +24,7 @@
 #include <utility>
 #include <vector>
 
-#include "../../common/cli.hpp"
+#include "../../../common/cli.hpp"
 
 namespace measuring {
 
@@ -234,7 +234,7 @@ void write_results(const std::string& path, const std::string& command, const st
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start.when).count();
     std::ofstream file(path, std::ios::binary);
     file << "# Lab 06: a circular DHT over UDP, measured against the lecture and the Chord paper\n\n"
-         << "Written by `" << command << "` (`labs/06-dht/measure.cpp`; `make lab06-measure SOLUTION=1 RESULTS=1` "
+         << "Written by `" << command << "` (`labs/06-dht/measure/measure.cpp`; `make lab06-measure SOLUTION=1 RESULTS=1` "
          << "runs it so), wall time " << static_cast<long>(wall + 0.5) << " s.\n\n## Machine\n\n"
          << machine_lines() << others_line(wall) << "\n## How it was measured\n\n"
          << how << "\n## Targets\n\n"

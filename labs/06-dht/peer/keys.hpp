@@ -8,7 +8,7 @@
 
 #include <string_view>
 
-#include "routing.hpp"
+#include "../routing.hpp"
 
 namespace dht {
 

@@ -1,7 +1,7 @@
 // keys.cpp - lab 06: a name's key, the first m bits of its SHA-1.
 #include "keys.hpp"
 
-#include "../shared/sha1.hpp"
+#include "../../shared/sha1.hpp"
 
 namespace dht {
 

@@ -19,8 +19,8 @@
 #include <string_view>
 #include <vector>
 
-#include "../../common/net.hpp"
-#include "routing.hpp"
+#include "../../../common/net.hpp"
+#include "../routing.hpp"
 
 namespace dht {
 

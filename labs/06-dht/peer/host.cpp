@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <memory>
 
-#include "../../common/cli.hpp"
+#include "../../../common/cli.hpp"
 
 namespace dht {
 

@@ -31,10 +31,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "../../common/net.hpp"
-#include "../shared/loss.hpp"
+#include "../../../common/net.hpp"
+#include "../../shared/loss.hpp"
+#include "../routing.hpp"
 #include "message.hpp"
-#include "routing.hpp"
 
 namespace dht {
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "../../common/cli.hpp"
-#include "keys.hpp"
+#include "../../../common/cli.hpp"
+#include "../peer/keys.hpp"
 #include "ring_svg.hpp"
 
 namespace dht {

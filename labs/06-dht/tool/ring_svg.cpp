@@ -6,7 +6,7 @@
 #include <cmath>
 #include <string>
 
-#include "../shared/plot/svg.hpp"
+#include "../../shared/plot/svg.hpp"
 
 namespace dht {
 

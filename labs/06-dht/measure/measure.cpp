@@ -1,5 +1,5 @@
 // measure.cpp - lab 06: the measurements of RESULTS.md, on rings of real UDP
-// peers in this process (host.hpp), built on the routing.cpp it is linked with.
+// peers in this process (peer/host.hpp), built on the routing.cpp it is linked with.
 //
 //   dht_measure [--part lookups|churn|failures|speed|all] [--charts DIR] [--quick] [--seeds N]
 //               [--successors R]
@@ -35,8 +35,8 @@
 #include <thread>
 #include <vector>
 
-#include "../../common/cli.hpp"
-#include "message.hpp"
+#include "../../../common/cli.hpp"
+#include "../peer/message.hpp"
 #include "report.hpp"
 
 namespace measuring {
@@ -450,7 +450,7 @@ void measure_speed(const options& o) {
 
 // How it was measured, for the results file.
 std::string method(const options& o) {
-    return "- Every ring runs in this one process (`host.hpp`): each peer has its own UDP socket on 127.0.0.1 "
+    return "- Every ring runs in this one process (`peer/host.hpp`): each peer has its own UDP socket on 127.0.0.1 "
            "(port 0, chosen by the system) and learns of the others only through datagrams; one thread waits on "
            "all the sockets at once (the wrapper's poller: epoll on Linux) and fires the peers' timers. The rules are the reference "
            "`solution/routing.cpp` (" + std::string(o.quick ? "`--quick`: smaller rings, fewer lookups" : "a full run") +

@@ -25,10 +25,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "../../common/net.hpp"
-#include "../../common/poller.hpp"
+#include "../../../common/net.hpp"
+#include "../../../common/poller.hpp"
+#include "../routing.hpp"
 #include "peer.hpp"
-#include "routing.hpp"
 
 namespace dht {
 

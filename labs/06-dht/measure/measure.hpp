@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "../shared/plot/chart.hpp"
-#include "host.hpp"
+#include "../../shared/plot/chart.hpp"
+#include "../peer/host.hpp"
 #include "report.hpp"
 
 namespace measuring {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "peer.hpp"
-#include "routing.hpp"
+#include "../peer/peer.hpp"
+#include "../routing.hpp"
 
 namespace dht {
 

@@ -1,5 +1,5 @@
 // dht_main.cpp - lab 06: the dht tool. It starts a ring of peers, each on its
-// own UDP socket, all in this one process (host.hpp says why), and then reads
+// own UDP socket, all in this one process (peer/host.hpp says why), and then reads
 // commands, one a line, from the terminal or a pipe:
 //
 //   $ dht                                   the lecture's ring: m = 6, peers 1 12 13 25 32 40 48 60
@@ -21,10 +21,10 @@
 #include <string>
 #include <vector>
 
-#include "../../common/cli.hpp"
-#include "../../common/net.hpp"
+#include "../../../common/cli.hpp"
+#include "../../../common/net.hpp"
+#include "../peer/host.hpp"
 #include "commands.hpp"
-#include "host.hpp"
 
 namespace {
 

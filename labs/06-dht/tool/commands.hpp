@@ -2,7 +2,7 @@
 // that runs in this process.
 #pragma once
 
-#include "host.hpp"
+#include "../peer/host.hpp"
 
 namespace dht {
 
