@@ -1,5 +1,5 @@
 // routing.hpp - lab 06: the rules of a circular DHT, as functions of what one
-// peer knows. No sockets here: the peers (peer.cpp) call these functions when
+// peer knows. No sockets here: the peers (peer/peer.cpp) call these functions when
 // a query reaches them, when a ping goes unanswered, when a reply comes, and
 // the grader calls them directly. You write them in routing.cpp (README.md,
 // next to this file, walks you through them). Do not change this file: the
