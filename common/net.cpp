@@ -304,26 +304,36 @@ result<void> socket::connect(const address& remote, deadline until) {
             [&] { return text_of(handle_) + ", " + remote.to_string(); }, ok));
     // Before a deadline: connect() without waiting, then poll() until the
     // connection is made or refused, or the time is up.
+    result<void> outcome = start_connect(remote);
+    if (outcome) {
+        result<void> ready = wait_until(call::connect, until, direction::write);
+        outcome = ready ? connect_outcome(remote) : error{ready.error().code, call::connect, remote.to_string()};
+        if (!ready && trace_on)
+            trace_line("connect(" + text_of(handle_) + ", " + remote.to_string() + ") -> " + describe(ready.error().code));
+    }
+    if (result<void> set = set_non_blocking(false); !set && outcome) return set;
+    return outcome;
+}
+
+result<void> socket::start_connect(const address& remote) {
     if (result<void> set = set_non_blocking(true); !set) return set;
-    result<long long> started = checked(
+    return done(checked(
         call::connect, &remote,
         [&] {
             const int rc = ::connect(handle_, remote.raw(), remote.length());
             return rc < 0 && platform::connect_in_progress() ? 1LL : rc;
         },
         [&] { return text_of(handle_) + ", " + remote.to_string(); },
-        [](long long rc) { return rc == 0 ? std::string("ok") : std::string("in progress"); });
-    result<void> outcome = done(started);
-    if (started && started.value() == 1) {
-        result<void> ready = wait_until(call::connect, until, direction::write);
-        const std::error_code failed = ready ? platform::connect_outcome(handle_) : ready.error().code;
-        if (failed) {
-            if (trace_on) trace_line("connect(" + text_of(handle_) + ", " + remote.to_string() + ") -> " + describe(failed));
-            outcome = error{failed, call::connect, remote.to_string()};
-        }
-    }
-    if (result<void> set = set_non_blocking(false); !set && outcome) return set;
-    return outcome;
+        [](long long rc) { return rc == 0 ? std::string("ok") : std::string("in progress"); }));
+}
+
+result<void> socket::connect_outcome(const address& remote) {
+    const std::error_code failed = platform::connect_outcome(handle_);
+    if (trace_on)
+        trace_line("connect(" + text_of(handle_) + ", " + remote.to_string() + ") -> " +
+                   (failed ? describe(failed) : std::string("connected")));
+    if (failed) return error{failed, call::connect, remote.to_string()};
+    return {};
 }
 
 result<std::size_t> socket::send(std::string_view data) {

@@ -103,6 +103,15 @@ public:
     // made before it (a host that does not answer costs that long, not the
     // system's minutes); the socket waits as a new socket does afterwards.
     result<void> connect(const address& remote, deadline until = no_deadline);
+    // For a program that waits on many sockets with a poller: connect()
+    // without waiting. The socket is non-blocking from then on, and the
+    // connection on its way (or made already; refused at once: an error).
+    // Once the poller reports the socket (writable, or readable: an error
+    // came), connect_outcome() says how it ended: made, or the error
+    // (refused, host unreachable). connect() with a deadline is these two
+    // with a poll() between them.
+    result<void> start_connect(const address& remote);
+    result<void> connect_outcome(const address& remote);
 
     result<std::size_t> send(std::string_view data);
     result<void> send_all(std::string_view data);  // send() until every byte is gone

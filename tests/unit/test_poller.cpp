@@ -131,3 +131,101 @@ TEST_CASE("poller: a listener is readable when a client connects; a connection i
     char byte;
     CHECK(connection.recv(&byte, 1).value() == 0);
 }
+
+namespace {
+// Waits (at most 5 s) until the poller reports the socket with `key`,
+// readable or writable: a connect on its way has ended, one way or the other.
+bool reported(net::poller& waiting, std::uint64_t key) {
+    const auto until = net::clock::now() + 5000ms;
+    while (net::clock::now() < until) {
+        auto ready = waiting.wait(until);
+        REQUIRE_MESSAGE(ready.ok(), (ready.ok() ? "" : ready.error().message()));
+        for (const net::poller::event& e : ready.value())
+            if (e.key == key && (e.readable || e.writable)) return true;
+    }
+    return false;
+}
+
+net::socket new_tcp_socket() {
+    auto s = net::socket::create(AF_INET, net::tcp);
+    REQUIRE(s.ok());
+    return std::move(s.value());
+}
+}  // namespace
+
+TEST_CASE("poller: a connect started without waiting is reported when made, and its outcome says so") {
+    net::poller waiting;
+    net::socket listener = bound(net::tcp);
+    REQUIRE(listener.listen(8).ok());
+    net::socket clientSocket = new_tcp_socket();
+    const auto started = net::clock::now();
+    auto start = clientSocket.start_connect(address_of(listener));
+    REQUIRE_MESSAGE(start.ok(), (start.ok() ? "" : start.error().message()));
+    CHECK(net::clock::now() - started < 1000ms);  // it did not wait
+    REQUIRE(waiting.add(clientSocket, 3, net::poller::writable).ok());
+    REQUIRE(reported(waiting, 3));
+    CHECK(clientSocket.connect_outcome(address_of(listener)).ok());
+    // Connected, and non-blocking: the server's greeting comes through the poller.
+    auto accepted = listener.accept();
+    REQUIRE(accepted.ok());
+    REQUIRE(accepted.value().first.send_all("hello").ok());
+    REQUIRE(waiting.change(clientSocket, net::poller::readable).ok());
+    CHECK(readable_keys(waiting, 5000ms) == std::set<std::uint64_t>{3});
+    char buffer[8];
+    auto got = clientSocket.recv(buffer, sizeof buffer);
+    REQUIRE(got.ok());
+    CHECK(std::string(buffer, got.value()) == "hello");
+    auto nothing = clientSocket.recv(buffer, sizeof buffer);  // non-blocking: nothing more there now
+    REQUIRE_FALSE(nothing.ok());
+    CHECK(nothing.error().code == std::errc::timed_out);
+}
+
+TEST_CASE("poller: a connect started without waiting to a port nobody listens on ends refused") {
+    net::address nobody;
+    {
+        net::socket closed = bound(net::tcp);
+        nobody = address_of(closed);
+    }
+    net::poller waiting;
+    net::socket clientSocket = new_tcp_socket();
+    auto start = clientSocket.start_connect(nobody);
+    if (start.ok()) {  // on its way: the refusal comes through the poller (at once on loopback)
+        REQUIRE(waiting.add(clientSocket, 4, net::poller::writable).ok());
+        REQUIRE(reported(waiting, 4));
+        start = clientSocket.connect_outcome(nobody);
+    }
+    REQUIRE_FALSE(start.ok());
+    CHECK(start.error().code == std::errc::connection_refused);
+    CHECK(start.error().message().find("connect to " + nobody.to_string()) == 0);
+}
+
+TEST_CASE("poller: a connect to a server whose queue is full stays on its way, and waits nobody else") {
+    net::socket listener = bound(net::tcp);
+    REQUIRE(listener.listen(0).ok());  // never accepted: after one or two, the system drops the SYNs
+    net::poller waiting;
+    net::socket answering = bound(net::udp);
+    REQUIRE(waiting.add(answering, 9).ok());
+    std::vector<net::socket> dialing;
+    for (int i = 0; i < 8; ++i) {
+        dialing.push_back(new_tcp_socket());
+        REQUIRE(dialing.back().start_connect(address_of(listener)).ok());
+        REQUIRE(waiting.add(dialing.back(), 100 + static_cast<std::uint64_t>(i), net::poller::writable).ok());
+    }
+    // Meanwhile a datagram to another socket is reported at once.
+    net::socket sender = bound(net::udp);
+    REQUIRE(sender.sendto("x", address_of(answering)).ok());
+    std::set<std::uint64_t> writable, readable;
+    const auto until = net::clock::now() + 500ms;
+    while (net::clock::now() < until) {
+        auto ready = waiting.wait(until);
+        REQUIRE(ready.ok());
+        for (const net::poller::event& e : ready.value()) {
+            if (e.readable) readable.insert(e.key);
+            if (e.writable) writable.insert(e.key);
+            if (e.key >= 100) waiting.remove(dialing[e.key - 100]);  // made: no more reports of it
+        }
+        if (readable.count(9)) drain(answering);
+    }
+    CHECK(readable.count(9) == 1);
+    CHECK(writable.size() < 8);  // some never connected: their SYNs were dropped
+}

@@ -188,7 +188,6 @@ void run_until_leaving(bt::swarm& peers, const options& o, std::optional<bt::ann
             print_progress(now);
             next_line += every;
         }
-        peers.reap();
         if (o.leave_when_done && completed_at) return;
         if (o.stay && completed_at && now.seconds - *completed_at >= *o.stay) return;
         if (o.leave_after_one_copy && now.one_copy_out) return cli::log("every piece has been uploaded once (a neighbour has said have for each): leaving");

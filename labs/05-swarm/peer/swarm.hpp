@@ -9,8 +9,9 @@
 // everything in between: the BEP 3 rules (choke, interest, have), the
 // blocks to request (the student's pick_piece, through piece_table), the
 // checking of whole pieces, and the choking round (the student's
-// choose_unchoked). The handshakes, the tracker and the progress lines run
-// in threads of their own, so the swarm's state is under one mutex.
+// choose_unchoked). New neighbours (the dial, the handshake) are the loop's
+// too (connection.cpp); the tracker and the progress lines run in threads
+// of their own, so the swarm's state is under one mutex.
 #pragma once
 
 #include <atomic>
@@ -42,6 +43,8 @@
 
 namespace bt {
 
+class arrivals;
+
 using clock = std::chrono::steady_clock;
 
 // The tracker gives at most 50 peers: a peer dials no more neighbours than
@@ -72,7 +75,7 @@ struct connection {
           recently(std::chrono::seconds(2)) {}
 
     int id = 0;
-    net::socket socket;       // the handshake's thread uses it, then the event loop alone
+    net::socket socket;       // the event loop's alone
     const std::string where;  // "127.0.0.1:50512": how the log names it
     const bool outgoing;      // we dialed it (else it dialed us)
     std::string peer_id;
@@ -131,6 +134,8 @@ public:
     // Dialing: whether to connect to this address now (not connected, not
     // being connected, not a peer we already know by another connection).
     bool should_dial(const std::string& address);
+    // Any thread: the event loop dials it (after should_dial said yes).
+    void queue_dial(const std::string& address, std::vector<net::address> addresses);
     void dial_ended(const std::string& address);
 
     struct status {
@@ -161,14 +166,10 @@ public:
     // 30 s is not yet enough to outrank the partners of a whole minute.
     clock::duration rate_window() const { return choke_period_ * 6; }
 
-    // Threads of the peer, kept to be joined: reap() those that ended.
-    // False when no thread could be started: the system has none to give
-    // (a process limit), or the peer is leaving.
+    // Threads of the peer (the event loop), kept to be joined. False when
+    // no thread could be started: the system has none to give (a process
+    // limit), or the peer is leaving.
     bool spawn(std::function<void()> body);
-    // A thread for a neighbour's dialing and handshake; without one the neighbour
-    // is turned away, and the first time the log says why.
-    bool spawn_for(const std::string& where, std::function<void()> body);
-    void reap();
     void join_all();
 
 private:
@@ -177,7 +178,8 @@ private:
     std::string handle_piece(connection& c, wire::message& m, std::unique_lock<std::mutex>& lock);
     // The event loop's parts (swarm_loop.cpp).
     void wake_loop();
-    bool accept_neighbour(net::socket& welcomingSocket);  // false: the welcoming socket is of no more use
+    bool accept_neighbour(net::socket& welcomingSocket, arrivals& newcomers);  // false: the welcoming socket is of no more use
+    void start_queued_dials(arrivals& newcomers);
     void receive(connection& c, std::vector<char>& buffer);
     void take_messages(connection& c);
     void send_queued(connection& c);
@@ -205,6 +207,7 @@ private:
     std::map<int, std::shared_ptr<connection>> connections_;
     int next_id_ = 1;
     std::set<std::string> dialing_;
+    std::vector<std::pair<std::string, std::vector<net::address>>> to_dial_;  // for the event loop
     std::map<std::string, std::string> dialed_ids_;  // address -> peer id it answered with
     // The peer ids of those that sent blocks of a piece that failed its
     // SHA-1, by connection: a liar found out once it has left is still
@@ -233,14 +236,9 @@ private:
 
     token_bucket upload_, download_;
 
-    struct worker {
-        std::thread thread;
-        std::shared_ptr<std::atomic<bool>> ended;
-    };
     std::mutex workers_mutex_;
-    std::list<worker> workers_;
+    std::list<std::thread> workers_;
     bool no_more_workers_ = false;  // join_all has begun
-    std::atomic<bool> told_out_of_threads_{false};
 };
 
 // A peer id as text for a log line: printable bytes as they are, others as '.'.

@@ -8,7 +8,9 @@
 // non-blocking, so send() takes what fits in the system's buffer, and the
 // loop asks to hear about room to send only while something is waiting.
 // The timers (the choking round, keep-alives, the limits' tokens, silent
-// neighbours) are deadlines that bound each wait.
+// neighbours, the patience of those still dialing or handshaking) are
+// deadlines that bound each wait. New neighbours are the loop's too, until
+// their handshake is done (connection.cpp).
 #include <algorithm>
 #include <cmath>
 
@@ -40,7 +42,7 @@ void swarm::wake_loop() {
     if (net::result<net::address> here = wake_.local_address()) static_cast<void>(wake_.sendto("!", here.value()));
 }
 
-bool swarm::accept_neighbour(net::socket& welcomingSocket) {
+bool swarm::accept_neighbour(net::socket& welcomingSocket, arrivals& newcomers) {
     net::result<std::pair<net::socket, net::address>> accepted = welcomingSocket.accept();
     if (!accepted) {
         if (accepted.error().code == std::errc::timed_out) return true;  // the one who knocked is gone already
@@ -49,15 +51,19 @@ bool swarm::accept_neighbour(net::socket& welcomingSocket) {
         if (!stopping_ && !net::stop_requested()) cli::log(accepted.error());
         return false;
     }
-    // Its handshake takes a thread of its own for a moment (10 s at most),
-    // so that a slow stranger does not hold up the loop.
-    // Some systems pass the welcoming socket's O_NONBLOCK on; the handshake waits.
-    static_cast<void>(accepted.value().first.set_non_blocking(false));
-    auto connectionSocket = std::make_shared<net::socket>(std::move(accepted.value().first));
-    const net::address from = accepted.value().second;
-    spawn_for(address_text(from.host(), from.port()),
-              [this, connectionSocket, from] { serve_incoming(*this, std::move(*connectionSocket), from); });
+    // Its handshake is read and answered by this loop as it comes, 10 s at
+    // most, so that a slow stranger holds up nobody.
+    newcomers.take_call(std::move(accepted.value().first), accepted.value().second);
     return true;
+}
+
+void swarm::start_queued_dials(arrivals& newcomers) {
+    std::vector<std::pair<std::string, std::vector<net::address>>> queued;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        queued.swap(to_dial_);
+    }
+    for (auto& [where, addresses] : queued) newcomers.dial(where, std::move(addresses));
 }
 
 // What the system has for this neighbour, then the whole messages in it.
@@ -201,6 +207,7 @@ void swarm::run(net::socket& welcomingSocket) {
     net::poller waiting;
     std::map<int, std::shared_ptr<connection>> watched;  // by id: the neighbours whose sockets we watch
     std::vector<char> buffer(receive_room);
+    arrivals newcomers(*this, waiting);  // dialing, or handshaking
     if (!welcomingSocket.set_non_blocking().ok() || !waiting.add(welcomingSocket, welcoming_key).ok())
         cli::log("the welcoming socket cannot be watched: no neighbour can dial us");
     if (wake_.is_open()) static_cast<void>(waiting.add(wake_, doorbell_key));
@@ -213,16 +220,19 @@ void swarm::run(net::socket& welcomingSocket) {
         }
         for (const net::poller::event& e : ready.value()) {
             if (e.key == welcoming_key) {
-                if (!accept_neighbour(welcomingSocket)) waiting.remove(welcomingSocket);  // nobody more can dial us
+                if (!accept_neighbour(welcomingSocket, newcomers)) waiting.remove(welcomingSocket);  // nobody more can dial us
             } else if (e.key == doorbell_key) {
                 char ring[16];
                 while (wake_.recvfrom(ring, sizeof ring, clock::now())) continue;  // a look, no wait
+            } else if (e.key >= arrivals::first_key) {
+                newcomers.ready(e);
             } else if (auto it = watched.find(static_cast<int>(e.key - 1)); it != watched.end()) {
                 it->second->touched = true;
                 if (e.readable) receive(*it->second, buffer);
             }
         }
-        wake_at = turn(waiting, watched);
+        start_queued_dials(newcomers);
+        wake_at = std::min(turn(waiting, watched), newcomers.check_deadlines(clock::now()));
         // A timer waits a little longer than it must, so that what comes due
         // close together (the next blocks' upload tokens, most often) is done
         // in one wake-up: fewer system calls, and the bucket's burst keeps the

@@ -93,6 +93,12 @@ bool swarm::should_dial(const std::string& address) {
     return true;
 }
 
+void swarm::queue_dial(const std::string& address, std::vector<net::address> addresses) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    to_dial_.emplace_back(address, std::move(addresses));
+    wake_loop();
+}
+
 void swarm::dial_ended(const std::string& address) {
     std::lock_guard<std::mutex> lock(mutex_);
     dialing_.erase(address);
@@ -111,51 +117,24 @@ void swarm::stop() {
 }
 
 bool swarm::spawn(std::function<void()> body) {
-    auto ended = std::make_shared<std::atomic<bool>>(false);
     std::lock_guard<std::mutex> lock(workers_mutex_);
     if (no_more_workers_) return false;  // the peer is leaving: nothing new starts
     try {
-        workers_.push_back({std::thread([body = std::move(body), ended] {
-                                body();
-                                *ended = true;
-                            }),
-                            ended});
+        workers_.emplace_back(std::move(body));
     } catch (const std::system_error&) {  // the system has no thread to give (a process limit)
         return false;
     }
     return true;
 }
 
-bool swarm::spawn_for(const std::string& where, std::function<void()> body) {
-    if (spawn(std::move(body))) return true;
-    // tcp_server_threaded meets the same limit the same way: the neighbour
-    // is turned away and the others go on. Once in the log is enough; a
-    // busy swarm would otherwise fill it.
-    if (!stopping_ && !told_out_of_threads_.exchange(true))
-        cli::log(where, ": turned away: no thread available (a process limit); so are others while it lasts");
-    return false;
-}
-
-void swarm::reap() {
-    std::lock_guard<std::mutex> lock(workers_mutex_);
-    for (auto it = workers_.begin(); it != workers_.end();) {
-        if (!*it->ended) {
-            ++it;
-            continue;
-        }
-        it->thread.join();
-        it = workers_.erase(it);
-    }
-}
-
 void swarm::join_all() {
-    std::list<worker> all;
+    std::list<std::thread> all;
     {
         std::lock_guard<std::mutex> lock(workers_mutex_);
         no_more_workers_ = true;
         all.swap(workers_);
     }
-    for (worker& w : all) w.thread.join();
+    for (std::thread& t : all) t.join();
 }
 
 }  // namespace bt

@@ -1,10 +1,15 @@
-// test_no_thread.cpp - the peer when the system has no thread to give (a
-// neighbour's handshake takes one for a moment): as tcp_server_threaded
-// does with a client, it turns the neighbour away, says so once in its
-// log, and goes on serving the others.
+// test_no_thread.cpp - the peer takes no thread per neighbour: connections
+// that never send a handshake, and a dial that is never answered, are
+// timers of the event loop, not threads; honest neighbours are served
+// meanwhile.
 #include <doctest/doctest.h>
 
-#include <memory>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,76 +19,112 @@ using namespace peer_test;
 
 namespace {
 
-enum class greeting { served, turned_away, silent };
+// The process's threads (Linux: "Threads:" in /proc/PID/status); nothing
+// where there is no such file.
+std::optional<int> threads_of(pid_t pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+    return std::nullopt;
+}
 
-// A neighbour is served when the peer greets it back and its writer sends
-// the bitfield; turned away when the connection ends before that.
-greeting greet(raw_neighbour& n, const bt::metainfo& torrent) {
-    n.handshake(torrent.info_hash);
-    net::result<std::string> theirs = n.connection.recv_exactly(bt::wire::handshake_size, soon());
-    net::result<std::string> prefix = theirs ? n.connection.recv_exactly(4, soon()) : theirs;
-    net::result<std::string> first =
-        prefix ? n.connection.recv_exactly(bt::wire::read_length(prefix.value()), soon()) : prefix;
-    if (first)
-        return !first.value().empty() && first.value()[0] == static_cast<char>(bt::wire::message_id::bitfield)
-                   ? greeting::served
-                   : greeting::silent;
-    return first.error().code == std::errc::timed_out ? greeting::silent : greeting::turned_away;
+// Main, the event loop, the one that waits for Ctrl-C, and with a tracker
+// its announcer: a few, however many neighbours.
+constexpr int few_threads = 4;
+
+double seconds_since(net::clock::time_point start) {
+    return std::chrono::duration<double>(net::clock::now() - start).count();
 }
 
 }  // namespace
 
-TEST_CASE("peer: with no thread to be had, a neighbour is turned away, once logged, and the others go on") {
-    if (proc::runner()) {
-        MESSAGE("skipped: POSIX resource limits");
-        return;
+TEST_CASE("peer: 100 connections that never send a handshake take no thread each, and an honest downloader gets the file") {
+    workspace w(32768, 64 * 32768 + 1000);  // 2 MiB
+    proc::server seed = start_seed(w);
+    // The most threads the seed had at any of the looks taken.
+    int most_threads = 0;
+    auto look = [&] {
+        if (proc::runner()) return;  // the process is the runner's (Wine)
+        if (const std::optional<int> now = threads_of(seed.process.pid())) most_threads = std::max(most_threads, *now);
+    };
+    std::vector<net::socket> idle;
+    for (int i = 0; i < 100; ++i) {
+        net::result<net::socket> s = net::connect_to("127.0.0.1", seed.port, soon());
+        REQUIRE_MESSAGE(s.ok(), "connection " << i + 1 << ": " << s.error().message());
+        idle.push_back(std::move(s.value()));
+        if (i % 10 == 9) look();
     }
+    // The seed keeps the newest 64 of them waiting for a handshake, and
+    // drops the oldest one as each newer one comes: the first 36.
+    std::vector<bool> closed(idle.size(), false);
+    std::size_t closed_count = 0;
+    const auto until = net::clock::now() + proc::patience;
+    while (closed_count < 36 && net::clock::now() < until) {
+        for (std::size_t i = 0; i < idle.size(); ++i) {
+            char byte;
+            net::result<std::size_t> got = idle[i].recv(&byte, 1, net::clock::now());  // a look, no wait
+            if (!closed[i] && (got ? got.value() == 0 : got.error().code != std::errc::timed_out)) {
+                closed[i] = true;
+                ++closed_count;
+            }
+        }
+        ::usleep(20000);
+    }
+    look();
+    INFO(seed.process.error_text());
+    CHECK(most_threads <= few_threads);
+    CHECK(closed_count == 36);
+    CHECK(std::find(closed.begin(), closed.end(), false) - closed.begin() == 36);  // the oldest ones
+    CHECK(lines_with(seed.process, "neighbours that dialed us are still handshaking") == 1);  // once while it lasts
+
+    // An honest downloader comes, while the idle ones are still connected
+    // (the seed's patience with them is 10 s).
+    const auto started = net::clock::now();
+    proc::server downloader =
+        start_peer(w, "down.bin", {"--peers", "127.0.0.1:" + std::to_string(seed.port), "--leave-when-done"});
+    downloader.process.read_until("complete t=");
+    const double took = seconds_since(started);
+    look();
+    INFO("the downloader took " << took << " s\n" << downloader.process.error_text());
+    CHECK(took < 5);
+    CHECK(downloader.process.wait().code == 0);
+    CHECK(w.read("down.bin") == w.data);
+    CHECK(most_threads <= few_threads);
+    CHECK(seed.process.running());
+
+    // Their patience runs out: each of the 64 is dropped, 10 s after it came.
+    CHECK(logged(seed.process, "handshake failed: it sent nothing for too long"));
+}
+
+TEST_CASE("peer: a dial that is never answered holds up no other neighbour, and ends at its patience") {
     workspace w;
-    std::error_code ignored;
-    std::filesystem::copy_file(w.path("file.bin"), w.path("seed.bin"), ignored);
-    // ulimit -u (RLIMIT_NPROC) would be the natural limit, but it does not
-    // hold for root. 300 MB of address space holds for everyone: each thread
-    // reserves 8 MiB of stack (and glibc a malloc arena), so thread creation
-    // fails after a few neighbours.
-    proc::child seed({"/bin/sh", "-c", "ulimit -v 300000 && exec \"$@\"", "sh", proc::program("peer"),
-                      w.path("file.torrent"), "--data", w.path("seed.bin"), "--seed", "--peers", "", "--port", "0"});
-    const std::optional<std::string> ready = seed.read_line_or_end();
-    const std::string prefix = "The peer is ready to receive on port ";
-    if (!ready || ready->rfind(prefix, 0) != 0) {
-        MESSAGE("skipped: the peer cannot start with 300 MB of address space here (a sanitizer build?)");
-        return;
+    // A server whose queue of connections is full: the system drops the
+    // SYNs that come next, so a connect() to it is never answered.
+    net::socket full = net::server_socket(net::tcp, "127.0.0.1", 0).value();
+    REQUIRE(full.listen(0).ok());
+    const std::uint16_t silent_port = full.local_address().value().port();
+    std::vector<net::socket> queued;
+    for (int i = 0; i < 16; ++i) {
+        net::result<net::socket> s = net::connect_to("127.0.0.1", silent_port, net::clock::now() + std::chrono::milliseconds(200));
+        if (!s) break;
+        queued.push_back(std::move(s.value()));
     }
-    const auto port = static_cast<std::uint16_t>(std::stoi(ready->substr(prefix.size())));
-
-    std::vector<std::unique_ptr<raw_neighbour>> held;  // each served neighbour stays connected
-    int turned_away = 0;
-    for (int i = 0; i < 200 && turned_away < 3; ++i) {
-        net::result<net::socket> s = net::connect_to("127.0.0.1", port);
-        REQUIRE_MESSAGE(s.ok(), "neighbour " << i + 1 << ": " << s.error().message() << "\n" << seed.error_text());
-        auto n = std::make_unique<raw_neighbour>(std::move(s.value()));
-        const greeting got = greet(*n, w.torrent);
-        REQUIRE(got != greeting::silent);
-        if (got == greeting::served)
-            held.push_back(std::move(n));
-        else
-            ++turned_away;
-    }
-    INFO(seed.error_text());
-    REQUIRE(turned_away == 3);
-    REQUIRE(!held.empty());
-    CHECK(seed.running());
-    CHECK(lines_with(seed, "no thread available") == 1);
-
-    // A neighbour served before is served still: it asks for a block and gets it.
-    raw_neighbour& first = *held.front();
-    first.send(bt::wire::simple(bt::wire::message_id::interested));
-    first.send(bt::wire::request({0, 0, bt::wire::block_size}));  // ignored while it is choked
-    for (std::optional<std::string> m = first.next_message(); m; m = first.next_message()) {
-        if ((*m)[0] == static_cast<char>(bt::wire::message_id::unchoke))
-            first.send(bt::wire::request({0, 0, bt::wire::block_size}));
-        if ((*m)[0] != static_cast<char>(bt::wire::message_id::piece)) continue;
-        CHECK(*m == bt::wire::piece(0, 0, w.data.substr(0, bt::wire::block_size)).substr(4));
-        break;
-    }
-    CHECK(seed.running());
+    proc::server seed = start_seed(w);
+    const auto started = net::clock::now();
+    proc::server downloader = start_peer(w, "down.bin",
+                                         {"--peers",
+                                          "127.0.0.1:" + std::to_string(silent_port) + ",127.0.0.1:" +
+                                              std::to_string(seed.port)});
+    downloader.process.read_until("complete t=");
+    const double took = seconds_since(started);
+    INFO("the downloader completed after " << took << " s\n" << downloader.process.error_text());
+    CHECK(took < 4);  // the dial's patience is 5 s
+    CHECK(w.read("down.bin") == w.data);
+    // The silent one: given up after the dial's patience.
+    const std::string gave_up = "127.0.0.1:" + std::to_string(silent_port) + ": connect to 127.0.0.1:" +
+                                std::to_string(silent_port) + ": timed out";
+    CHECK(logged(downloader.process, gave_up));
+    CHECK(seconds_since(started) >= 4.5);
+    if (const std::optional<int> threads = proc::runner() ? std::nullopt : threads_of(downloader.process.pid()))
+        CHECK(*threads <= few_threads);
 }
