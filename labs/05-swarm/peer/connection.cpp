@@ -31,9 +31,9 @@ std::string address_text(const std::string& host, std::uint16_t port) {
     return shown + ":" + std::to_string(port);
 }
 
-void start_dialing(swarm& peers, const std::string& host, std::uint16_t port) {
+void start_dialing(swarm& peers, const std::string& host, std::uint16_t port, const std::string& id) {
     const std::string where = address_text(host, port);
-    if (!peers.should_dial(where)) return;
+    if (!peers.should_dial(where, id)) return;
     net::result<std::vector<net::address>> addresses = net::resolve(host, port, net::tcp);
     if (!addresses) {
         cli::log(where, ": ", addresses.error());

@@ -80,8 +80,9 @@ private:
 // Dial host:port, unless that neighbour is connected or being dialed
 // already. Any thread may call it: the name is looked up there, then the
 // event loop dials. The swarm knows the neighbour by its address as
-// address_text writes it ("127.0.0.1:6881", "[::1]:6881").
-void start_dialing(swarm& peers, const std::string& host, std::uint16_t port);
+// address_text writes it ("127.0.0.1:6881", "[::1]:6881"), and by the peer
+// id the tracker gave with the address, if any.
+void start_dialing(swarm& peers, const std::string& host, std::uint16_t port, const std::string& id = "");
 
 // "127.0.0.1:6881", "[::1]:6881"; an IPv4 client seen by an IPv6 server
 // (::ffff:127.0.0.1) is written as the IPv4 address it is.

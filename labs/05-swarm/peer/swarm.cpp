@@ -40,7 +40,9 @@ swarm::swarm(const metainfo& torrent, storage& disk, bitfield have, peer_setting
       uploaded_(std::chrono::seconds(2)),
       piece_out_(torrent.piece_count(), false),
       upload_(settings_.upload_rate),
-      download_(settings_.download_rate) {
+      download_(settings_.download_rate),
+      upload_batch_(static_cast<std::size_t>(
+          std::clamp(settings_.upload_rate / 32, double{wire::block_size}, 2.0 * wire::block_size))) {
     // The event loop's doorbell: a UDP socket on loopback that the loop
     // watches with the others; any thread rings it with a datagram.
     for (const char* loopback : {"127.0.0.1", "::1"})
@@ -59,9 +61,13 @@ std::string swarm::join(const std::shared_ptr<connection>& c) {
     wake_loop();  // to watch its socket from now on
     // Two peers that dial each other end up with two connections: both
     // ends keep the one they had first (as other clients do) and close the new one.
-    for (auto& [id, old] : connections_)
-        if (old->peer_id == c->peer_id && !old->closing) return "already connected to that peer";
-    if (connections_.size() >= max_connections) return "too many connections";
+    std::size_t staying = 0;  // those the loop has not closed yet count until it has
+    for (auto& [id, old] : connections_) {
+        if (old->closing) continue;
+        if (old->peer_id == c->peer_id) return "already connected to that peer";
+        ++staying;
+    }
+    if (staying >= max_connections && !make_room()) return "too many connections";
     c->id = next_id_++;
     c->theirs.assign(torrent_.piece_count(), false);
     if (table_.have_count() > 0) c->outbox = wire::bitfield(table_.have());  // BEP 3: only if we have something
@@ -70,6 +76,28 @@ std::string swarm::join(const std::shared_ptr<connection>& c) {
     cli::log(c->where, ": connected (", c->outgoing ? "we dialed" : "it dialed", ", peer id ", printable_id(c->peer_id),
              ")");
     return "";
+}
+
+bool swarm::make_room() {
+    // A full peer that turned every newcomer away would leave the peers who
+    // come last with the few neighbours that had room (at N = 64, 9 of 64).
+    // Room is made by closing a neighbour that has had its chance and is of
+    // no use now: connected for a choking round at least, choked both ways,
+    // nothing asked either way and no piece bytes in the window. The
+    // oldest goes, and first one of those that neither side wants.
+    const clock::time_point now = clock::now();
+    connection* idle = nullptr;
+    for (auto& [id, c] : connections_) {
+        if (c->closing || now - c->since < choke_period_ || !c->am_choking || !c->peer_choking || !c->asked.empty() ||
+            !c->wanted.empty() || !c->serving.empty() || c->from_them.rate(now) > 0 || c->to_them.rate(now) > 0)
+            continue;
+        const bool useless = !c->am_interested && !c->peer_interested;
+        const bool idle_useless = idle && !idle->am_interested && !idle->peer_interested;
+        if (!idle || (useless && !idle_useless) || (useless == idle_useless && c->since < idle->since)) idle = c.get();
+    }
+    if (!idle) return false;
+    close(*idle, "making room for a newcomer (we traded nothing for a while)");
+    return true;
 }
 
 void swarm::update_interest(connection& c) {
@@ -248,6 +276,14 @@ void swarm::ban(int id, const std::string& why) {
     }
 }
 
+clock::time_point swarm::haves_due(const connection& c) const {
+    // A neighbour that is interested in us and that we choke can ask for
+    // nothing until we unchoke it, and the unchoke takes its HAVEs along:
+    // they wait for the choking round. Any other may act on a HAVE now (become
+    // interested, or ask for the piece).
+    return c.haves_since + (c.peer_interested && c.am_choking ? choke_period_ : have_delay);
+}
+
 std::size_t swarm::requests_wanted(connection& c) {
     const double blocks = c.recently.rate() * request_queue_seconds / wire::block_size;
     return std::clamp(static_cast<std::size_t>(blocks), min_requests, max_requests);
@@ -259,7 +295,7 @@ void swarm::fill(connection& c, std::size_t room) {
     // HAVEs wait a little (have_delay) unless something else goes out
     // anyway: a piece done every few tens of milliseconds would otherwise
     // cost every neighbour a message, and a wake-up, of its own.
-    if (!c.haves.empty() && (!c.outbox.empty() || clock::now() - c.haves_since >= have_delay)) {
+    if (!c.haves.empty() && (!c.outbox.empty() || clock::now() >= haves_due(c))) {
         c.outbox += c.haves;
         c.haves.clear();
     }
@@ -276,22 +312,27 @@ void swarm::fill(connection& c, std::size_t room) {
             c.outbox += wire::request(b);
         }
     }
-    // Blocks go out as the upload limit earns their tokens; without a limit,
-    // several at once, so that one send() carries them all.
+    // Blocks go out as the upload limit earns their tokens, two to the same
+    // neighbour at a time (upload_batch_) when it asked for two: one send()
+    // and one wake-up on each side for both. Without a limit, as many as the
+    // room allows.
     while (!c.am_choking && !c.closing && c.outbox.size() < room) {
-        if (!c.serving) {
+        if (c.serving.empty()) {
             if (c.wanted.empty()) break;
-            c.serving = c.wanted.front();
-            c.wanted.pop_front();
-            c.may_send = upload_.reserve(c.serving->length);
+            std::size_t bytes = 0;
+            while (!c.wanted.empty() && (c.serving.empty() || bytes + c.wanted.front().length <= upload_batch_)) {
+                bytes += c.wanted.front().length;
+                c.serving.push_back(c.wanted.front());
+                c.wanted.pop_front();
+            }
+            c.may_send = upload_.reserve(bytes);
         }
         if (clock::now() < c.may_send) break;
-        serve_block(c);
+        for (const wire::block& b : std::exchange(c.serving, {})) serve_block(c, b);
     }
 }
 
-void swarm::serve_block(connection& c) {
-    const wire::block b = *std::exchange(c.serving, std::nullopt);
+void swarm::serve_block(connection& c, const wire::block& b) {
     net::result<std::string> data = disk_.read(b.piece, b.begin, b.length);
     if (!data) return close(c, data.error().message());
     c.outbox += wire::piece(b.piece, b.begin, *data);

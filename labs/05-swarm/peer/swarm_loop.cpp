@@ -68,8 +68,9 @@ void swarm::start_queued_dials(arrivals& newcomers) {
 
 // What the system has for this neighbour, then the whole messages in it.
 void swarm::receive(connection& c, std::vector<char>& buffer) {
-    // With a download limit, small reads: the tokens pace them.
-    const std::size_t room = std::isinf(download_.rate()) ? buffer.size() : 2 * (wire::block_size + 13);
+    // With a download limit, small reads: the tokens pace them. Room for a
+    // neighbour's batch of blocks (up to 4) and the messages with it.
+    const std::size_t room = std::isinf(download_.rate()) ? buffer.size() : 5 * (wire::block_size + 13);
     while (clock::now() >= c.read_after && !c.closing) {
         net::result<std::size_t> got = c.socket.recv(buffer.data(), room);
         if (!got) {
@@ -187,11 +188,11 @@ clock::time_point swarm::turn(net::poller& waiting, std::map<int, std::shared_pt
         c.due = clock::time_point::max();
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            if (c.serving) c.due = c.may_send;
+            if (!c.serving.empty()) c.due = c.may_send;
             // All sent, and more blocks asked for than one fill() queues: the
             // next ones go at once, not when the neighbour next says something.
             else if (!c.am_choking && !c.wanted.empty() && c.sent == c.sending.size()) c.due = now;
-            if (!c.haves.empty()) c.due = std::min(c.due, c.haves_since + have_delay);
+            if (!c.haves.empty()) c.due = std::min(c.due, haves_due(c));
         }
         if (c.read_after > now) c.due = std::min(c.due, c.read_after);
         wake_at = std::min(wake_at, c.due);

@@ -42,7 +42,7 @@ void swarm::choke_round() {
             c->outbox += wire::simple(choke ? wire::message_id::choke : wire::message_id::unchoke);
             if (choke) {  // BEP 3: a choke discards the requests it sent us
                 c->wanted.clear();
-                c->serving.reset();
+                c->serving.clear();
             }
             cli::log(c->where, choke ? ": choked" : ": unchoked");
         }
@@ -82,13 +82,15 @@ void swarm::wait_for_news(clock::time_point until) {
     news_.wait_until(lock, until);
 }
 
-bool swarm::should_dial(const std::string& address) {
+bool swarm::should_dial(const std::string& address, const std::string& listed_id) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_ || dialing_.count(address) || connections_.size() >= max_dialed) return false;
     auto known = dialed_ids_.find(address);
     if (known != dialed_ids_.end() && banned_.count(known->second)) return false;
     for (auto& [id, c] : connections_)
-        if (c->where == address || (known != dialed_ids_.end() && c->peer_id == known->second)) return false;
+        if (c->where == address || (known != dialed_ids_.end() && c->peer_id == known->second) ||
+            (!listed_id.empty() && c->peer_id == listed_id))
+            return false;
     dialing_.insert(address);
     return true;
 }

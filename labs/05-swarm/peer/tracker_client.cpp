@@ -93,6 +93,12 @@ tracker::announce_request announcer::request(tracker::announce_event event) {
     r.downloaded = static_cast<std::int64_t>(now.downloaded);
     r.left = now.left;
     r.event = event;
+    // The list with peer ids (BEP 3's form, not BEP 23's compact one): a
+    // neighbour that dialed us is known by its id, not by the port it
+    // listens on, and is not dialed again (a second connection, closed at
+    // once, for every neighbour that came after us). Trackers that send
+    // only the compact form (opentracker) are understood too.
+    r.compact = false;
     return r;
 }
 
@@ -113,7 +119,7 @@ bool announcer::send(tracker::announce_event event) {
     // interval, its next announce, to hear of it.
     if (event == tracker::announce_event::stopped) return true;
     for (const tracker::peer& p : reply->peers)
-        if (p.port != 0) start_dialing(peers_, p.ip, p.port);
+        if (p.port != 0) start_dialing(peers_, p.ip, p.port, p.id);
     return true;
 }
 

@@ -1,6 +1,7 @@
 // test_seed_dials.cpp - a seed dials the peers the tracker lists, as a
 // downloader does: a downloader that announced before the seed was started
-// gets the file long before its next announce.
+// gets the file long before its next announce. A peer that dialed us is
+// not dialed again when the tracker lists it with its peer id.
 #include <doctest/doctest.h>
 
 #include <condition_variable>
@@ -18,13 +19,12 @@ using namespace peer_test;
 namespace {
 
 // A tracker for the test: it answers every announce with the other peers
-// it has heard of, and an interval of 10 s (the lab tracker's default), and
+// it has heard of (in the form asked for: compact, or with peer ids), and an
+// interval of 10 s (the lab tracker's default) unless told otherwise, and
 // tells the test when each announce was answered.
 class test_tracker {
 public:
-    static constexpr int interval = 10;  // seconds
-
-    test_tracker() : welcomingSocket_(net::server_socket(net::tcp, "127.0.0.1", 0).value()) {
+    explicit test_tracker(int interval_seconds = 10) : interval(interval_seconds), welcomingSocket_(net::server_socket(net::tcp, "127.0.0.1", 0).value()) {
         REQUIRE(welcomingSocket_.listen(16).ok());
         port_ = welcomingSocket_.local_address().value().port();
         thread_ = std::thread([this] { serve(); });
@@ -36,7 +36,14 @@ public:
     test_tracker(const test_tracker&) = delete;
     test_tracker& operator=(const test_tracker&) = delete;
 
+    const int interval;  // seconds
+
     std::string announce_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/announce"; }
+
+    std::size_t answers() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return answered_.size();
+    }
 
     // When the n-th announce was answered; nothing after the patience.
     std::optional<net::clock::time_point> answered(std::size_t n) {
@@ -74,7 +81,7 @@ private:
             }
             if (!known) peers_.push_back({"127.0.0.1", request->port, request->peer_id});
             answered_.push_back(net::clock::now());
-            static_cast<void>(announcing.send_all("HTTP/1.0 200 OK\r\n\r\n" + bt::tracker::encode_reply(reply, true)));
+            static_cast<void>(announcing.send_all("HTTP/1.0 200 OK\r\n\r\n" + bt::tracker::encode_reply(reply, request->compact)));
             changed_.notify_all();
         }
     }
@@ -103,10 +110,30 @@ TEST_CASE("peer: a seed dials the downloaders the tracker lists, so one that ann
     downloader.process.read_until("complete t=");
     const double waited = std::chrono::duration<double>(net::clock::now() - *announced).count();
     INFO("the downloader completed " << waited << " s after its first announce; the tracker's interval is "
-                                     << test_tracker::interval << " s\n"
+                                     << tracker.interval << " s\n"
                                      << downloader.process.error_text());
-    CHECK(waited < test_tracker::interval);
+    CHECK(waited < tracker.interval);
     CHECK(lines_with(downloader.process, ": connected (it dialed") == 1);
     CHECK(downloader.process.wait().code == 0);
+    CHECK(w.read("down.bin") == w.data);
+}
+
+TEST_CASE("peer: a neighbour that dialed us is not dialed again when the tracker lists it with its peer id") {
+    test_tracker tracker(1);  // an announce every second
+    workspace w(32768, 4 * 32768 + 1000, tracker.announce_url());
+    std::error_code ignored;
+    std::filesystem::copy_file(w.path("file.bin"), w.path("seed.bin"), ignored);
+    proc::server seed = start_peer(w, "seed.bin", {"--seed"});
+    REQUIRE(tracker.answered(1));
+    // The downloader comes second: it dials the seed, which hears of it at
+    // its next announces, by its address and peer id.
+    proc::server downloader = start_peer(w, "down.bin", {});
+    downloader.process.read_until("complete t=");
+    const std::size_t after = tracker.answers();
+    REQUIRE(tracker.answered(after + 4));  // two more announces each, at least
+    INFO(seed.process.error_text());
+    CHECK(lines_with(seed.process, ": connected (it dialed") == 1);
+    CHECK(lines_with(seed.process, ": connected (we dialed") == 0);
+    CHECK(lines_with(seed.process, "already connected to that peer") == 0);
     CHECK(w.read("down.bin") == w.data);
 }
