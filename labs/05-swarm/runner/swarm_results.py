@@ -214,8 +214,10 @@ def why_riders(riders, ratios, small_ratios, small_seed_riders):
             f'seed is 1/16 of the upload, but it is also the bottleneck: F/us = N F/(us + sum of ui) = 8 s, and the '
             f'swarm took {small_swarm} of that. Every piece has to leave the seed once, at 1 MiB/s, so for most of '
             'the run what the peers lack is pieces, not upload: a peer whose neighbours already have what it has '
-            'uploads nothing, and every request it gets, the free rider\'s too, is served at once. Tit-for-tat '
-            'punishes a free rider only when upload is what the peers compete for (the grader\'s swarm, '
+            'uploads nothing. The reference choker gives its 4 regular slots to the neighbours that send it the '
+            'most; when fewer than 4 send it anything, as here most of the time, the others go to interested '
+            'neighbours at rate 0 in random order, the free rider among them, and an idle upload serves it at once. '
+            'Tit-for-tat punishes a free rider only when upload is what the peers compete for (the grader\'s swarm, '
             '`grader/test_swarm.cpp`, is built so).']
 
 
