@@ -30,7 +30,7 @@ constexpr auto tick = std::chrono::seconds(1);  // how often the slow timers are
 // How often every neighbour is looked at even when nothing says it should
 // be (a turn otherwise looks at those with news or a timer due).
 constexpr auto look_at_all_every = std::chrono::milliseconds(100);
-constexpr auto timer_slack = std::chrono::milliseconds(20);
+constexpr auto timer_slack = std::chrono::milliseconds(40);
 // Bytes queued for one neighbour before we stop adding blocks: 16 blocks go
 // out in one send() when the system's buffer has room for them.
 constexpr std::size_t outbox_room = 16 * (wire::block_size + 13);
