@@ -242,7 +242,7 @@ private:
     // The most bytes of blocks reserved and sent to one neighbour at a time:
     // a thirty-second of a second of our upload (2 blocks at 1 MiB/s), at
     // least one block, at most 2. (4 at a time cost the swarm of 32 time:
-    // 1.26x D_p2p against 1.18x.)
+    // 1.26x D_p2p against 1.17x.)
     const std::size_t upload_batch_;
 
     std::mutex workers_mutex_;
