@@ -108,12 +108,16 @@ std::string bitfield(const bt::bitfield& pieces) {
 std::string request(const block& wanted) { return framed(message_id::request, three_numbers(wanted)); }
 std::string cancel(const block& unwanted) { return framed(message_id::cancel, three_numbers(unwanted)); }
 
+std::string piece_header(std::uint32_t index, std::uint32_t begin, std::size_t length) {
+    std::string out = length_prefix(static_cast<std::uint32_t>(1 + 8 + length));
+    out += static_cast<char>(message_id::piece);
+    put_u32(out, index);
+    put_u32(out, begin);
+    return out;
+}
+
 std::string piece(std::uint32_t index, std::uint32_t begin, std::string_view data) {
-    std::string payload;
-    put_u32(payload, index);
-    put_u32(payload, begin);
-    payload += data;
-    return framed(message_id::piece, payload);
+    return piece_header(index, begin, data.size()) + std::string(data);
 }
 
 net::result<message> parse(std::string_view body) {

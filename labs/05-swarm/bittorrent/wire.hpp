@@ -81,6 +81,9 @@ std::string bitfield(const bt::bitfield& pieces);
 std::string request(const block& wanted);
 std::string cancel(const block& unwanted);
 std::string piece(std::uint32_t index, std::uint32_t begin, std::string_view data);
+// A piece message's first 13 bytes, for `length` bytes of data that follow:
+// the data can then be appended where it is, without a copy of its own.
+std::string piece_header(std::uint32_t index, std::uint32_t begin, std::size_t length);
 
 // The 4-byte length prefix, and back.
 std::string length_prefix(std::uint32_t length);

@@ -177,7 +177,9 @@ void run_until_leaving(bt::swarm& peers, const options& o, std::optional<bt::ann
     bt::clock::time_point next_line = bt::clock::now() + every;
     std::optional<double> completed_at = o.seed ? std::optional<double>(0) : std::nullopt;
     while (!net::stop_requested()) {
-        peers.wait_for_news(std::min(next_line, bt::clock::now() + std::chrono::milliseconds(100)));
+        // Ctrl-C and the file's completion are news; the rest (the progress
+        // line, the time to leave) is looked at 4 times a second at least.
+        peers.wait_for_news(std::min(next_line, bt::clock::now() + std::chrono::milliseconds(250)));
         const bt::swarm::status now = peers.snapshot();
         if (now.complete && !completed_at) {
             completed_at = now.seconds;

@@ -58,6 +58,12 @@ void storage::keep(std::uint32_t piece, std::string data) {
 }
 
 net::result<std::string> storage::read(std::uint32_t piece, std::uint32_t begin, std::uint32_t length) {
+    std::string out;
+    if (net::result<bool> got = append(out, piece, begin, length); !got) return got.error();
+    return out;
+}
+
+net::result<bool> storage::append(std::string& out, std::uint32_t piece, std::uint32_t begin, std::uint32_t length) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = std::find_if(recent_.begin(), recent_.end(), [piece](const auto& p) { return p.first == piece; });
     if (it == recent_.end()) {
@@ -74,7 +80,8 @@ net::result<std::string> storage::read(std::uint32_t piece, std::uint32_t begin,
     if (begin > whole.size() || length > whole.size() - begin)
         return net::fail("piece " + std::to_string(piece) + " has no bytes " + std::to_string(begin) + " to " +
                     std::to_string(std::uint64_t{begin} + length));
-    return whole.substr(begin, length);
+    out.append(whole, begin, length);
+    return true;
 }
 
 net::result<bool> storage::write_piece(std::uint32_t piece, const std::string& data) {

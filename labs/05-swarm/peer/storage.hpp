@@ -34,6 +34,9 @@ public:
     net::result<bitfield> create(const std::string& path);
 
     net::result<std::string> read(std::uint32_t piece, std::uint32_t begin, std::uint32_t length);
+    // The same bytes appended to `out` (one copy, from the pieces kept in
+    // memory); `out` is unchanged on failure.
+    net::result<bool> append(std::string& out, std::uint32_t piece, std::uint32_t begin, std::uint32_t length);
     net::result<bool> write_piece(std::uint32_t piece, const std::string& data);
 
 private:

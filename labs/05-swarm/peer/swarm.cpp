@@ -47,8 +47,11 @@ swarm::swarm(const metainfo& torrent, storage& disk, bitfield have, peer_setting
     // watches with the others; any thread rings it with a datagram.
     for (const char* loopback : {"127.0.0.1", "::1"})
         if (net::result<net::socket> s = net::server_socket(net::udp, loopback, 0)) {
-            wake_ = std::move(s.value());
-            break;
+            if (net::result<net::address> here = s.value().local_address()) {
+                wake_ = std::move(s.value());
+                wake_address_ = here.value();
+                break;
+            }
         }
 }
 
@@ -333,9 +336,12 @@ void swarm::fill(connection& c, std::size_t room) {
 }
 
 void swarm::serve_block(connection& c, const wire::block& b) {
-    net::result<std::string> data = disk_.read(b.piece, b.begin, b.length);
-    if (!data) return close(c, data.error().message());
-    c.outbox += wire::piece(b.piece, b.begin, *data);
+    const std::size_t before = c.outbox.size();
+    c.outbox += wire::piece_header(b.piece, b.begin, b.length);
+    if (net::result<bool> data = disk_.append(c.outbox, b.piece, b.begin, b.length); !data) {
+        c.outbox.resize(before);
+        return close(c, data.error().message());
+    }
     const clock::time_point now = clock::now();
     c.to_them.add(b.length, now);
     uploaded_.add(b.length, now);

@@ -229,6 +229,7 @@ private:
     clock::time_point next_round_ = clock::now();
     std::condition_variable news_;
     net::socket wake_;  // a datagram to it wakes the event loop (a neighbour joined, stop())
+    std::optional<net::address> wake_address_;  // where it is
     rate_meter downloaded_, uploaded_;  // every connection's piece bytes, for the progress line
     // For --leave-after-one-copy: the pieces that a neighbour has said it
     // holds (have, bitfield). Counting the blocks we sent is not enough: a

@@ -38,8 +38,7 @@ constexpr std::size_t receive_room = 256 * 1024;  // one recv() takes up to this
 }  // namespace
 
 void swarm::wake_loop() {
-    if (!wake_.is_open()) return;
-    if (net::result<net::address> here = wake_.local_address()) static_cast<void>(wake_.sendto("!", here.value()));
+    if (wake_address_) static_cast<void>(wake_.sendto("!", *wake_address_));
 }
 
 bool swarm::accept_neighbour(net::socket& welcomingSocket, arrivals& newcomers) {
@@ -49,6 +48,10 @@ bool swarm::accept_neighbour(net::socket& welcomingSocket, arrivals& newcomers) 
         // Anything else will come again at once: after Ctrl-C, for one, the
         // welcoming socket is shut down, and would wake the loop for ever.
         if (!stopping_ && !net::stop_requested()) cli::log(accepted.error());
+        if (net::stop_requested()) {  // Ctrl-C: the main thread hears of it now
+            std::lock_guard<std::mutex> lock(mutex_);
+            news_.notify_all();
+        }
         return false;
     }
     // Its handshake is read and answered by this loop as it comes, 10 s at
