@@ -65,9 +65,10 @@ net::result<tracker_url> parse_tracker_url(const std::string& url) {
 }
 
 net::result<tracker::announce_reply> announce(const tracker_url& url, const tracker::announce_request& request,
-                                         const std::string& extra) {
+                                         const std::string& extra, bool* answered) {
     const char separator = url.path.find('?') == std::string::npos ? '?' : '&';
     net::result<std::string> reply = http_get(url, url.path + separator + tracker::announce_query(request) + extra);
+    if (answered) *answered = reply.ok();
     if (!reply) return reply.error();
     const std::size_t end = http::head_end(*reply);
     if (end == std::string::npos) return net::fail("tracker: a reply without a complete HTTP head");
@@ -96,9 +97,8 @@ tracker::announce_request announcer::request(tracker::announce_event event) {
     // The list with peer ids (BEP 3's form, not BEP 23's compact one): a
     // neighbour that dialed us is known by its id, not by the port it
     // listens on, and is not dialed again (a second connection, closed at
-    // once, for every neighbour that came after us). Trackers that send
-    // only the compact form (opentracker) are understood too.
-    r.compact = false;
+    // once, for every neighbour that came after us).
+    r.compact = compact_;
     return r;
 }
 
@@ -108,7 +108,18 @@ bool announcer::send(tracker::announce_event event) {
     if (std::isfinite(limits.upload_rate)) extra += "&upload_rate=" + std::to_string(std::llround(limits.upload_rate));
     if (std::isfinite(limits.download_rate))
         extra += "&download_rate=" + std::to_string(std::llround(limits.download_rate));
-    net::result<tracker::announce_reply> reply = announce(url_, request(event), extra);
+    bool answered = false;
+    net::result<tracker::announce_reply> reply = announce(url_, request(event), extra, &answered);
+    if (!reply && answered && !compact_) {  // a tracker that sends only the compact list refuses compact=0
+        compact_ = true;
+        net::result<tracker::announce_reply> again = announce(url_, request(event), extra);
+        if (again) {
+            cli::log(reply.error().message(), ": the tracker answers compact=1, asked so from now on");
+            reply = std::move(again);
+        } else {
+            compact_ = false;  // not the list's form that it refused
+        }
+    }
     if (!reply) {
         cli::log(reply.error().message());
         return false;

@@ -29,9 +29,12 @@ struct tracker_url {
 net::result<tracker_url> parse_tracker_url(const std::string& url);
 
 // One announce. `extra` is added to the query: our rate limits, which the
-// lab's tracker shows (other trackers ignore what they do not know).
+// lab's tracker shows (other trackers ignore what they do not know). On
+// failure, `answered` says whether the tracker itself answered (an HTTP
+// status other than 200, a failure reason, a reply that does not parse)
+// rather than not being reached.
 net::result<tracker::announce_reply> announce(const tracker_url& url, const tracker::announce_request& request,
-                                         const std::string& extra);
+                                         const std::string& extra, bool* answered = nullptr);
 
 class announcer {
 public:
@@ -53,6 +56,9 @@ private:
     const bool started_complete_;
     bool completed_sent_ = false;
     std::int64_t interval_ = 1800;  // seconds, as the tracker's last reply said
+    // We ask for the list with peer ids until the tracker refuses it (some
+    // send only the compact list, and refuse compact=0: opentracker).
+    bool compact_ = false;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool finishing_ = false;

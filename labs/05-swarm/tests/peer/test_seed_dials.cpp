@@ -24,7 +24,9 @@ namespace {
 // tells the test when each announce was answered.
 class test_tracker {
 public:
-    explicit test_tracker(int interval_seconds = 10) : interval(interval_seconds), welcomingSocket_(net::server_socket(net::tcp, "127.0.0.1", 0).value()) {
+    // compact_only: compact=0 gets "400 Invalid Request", as opentracker answers it.
+    explicit test_tracker(int interval_seconds = 10, bool compact_only = false)
+        : interval(interval_seconds), compact_only_(compact_only), welcomingSocket_(net::server_socket(net::tcp, "127.0.0.1", 0).value()) {
         REQUIRE(welcomingSocket_.listen(16).ok());
         port_ = welcomingSocket_.local_address().value().port();
         thread_ = std::thread([this] { serve(); });
@@ -71,6 +73,10 @@ private:
             const net::result<bt::tracker::announce_request> request =
                 bt::tracker::parse_announce_query(std::string_view(head).substr(query + 1, end - query - 1));
             if (!request) continue;
+            if (compact_only_ && !request->compact) {
+                static_cast<void>(announcing.send_all("HTTP/1.0 400 Invalid Request\r\n\r\n"));
+                continue;
+            }
             bt::tracker::announce_reply reply;
             reply.interval = interval;
             std::lock_guard<std::mutex> lock(mutex_);
@@ -86,6 +92,7 @@ private:
         }
     }
 
+    const bool compact_only_;
     net::socket welcomingSocket_;
     std::uint16_t port_ = 0;
     std::mutex mutex_;
@@ -136,4 +143,19 @@ TEST_CASE("peer: a neighbour that dialed us is not dialed again when the tracker
     CHECK(lines_with(seed.process, ": connected (we dialed") == 0);
     CHECK(lines_with(seed.process, "already connected to that peer") == 0);
     CHECK(w.read("down.bin") == w.data);
+}
+
+TEST_CASE("peer: a tracker that refuses the list with peer ids (compact=0) is asked for the compact list") {
+    test_tracker tracker(1, true);
+    workspace w(32768, 4 * 32768 + 1000, tracker.announce_url());
+    std::error_code ignored;
+    std::filesystem::copy_file(w.path("file.bin"), w.path("seed.bin"), ignored);
+    proc::server seed = start_peer(w, "seed.bin", {"--seed"});
+    REQUIRE(tracker.answered(1));
+    proc::server downloader = start_peer(w, "down.bin", {"--leave-when-done"});
+    downloader.process.read_until("complete t=");
+    INFO(downloader.process.error_text());
+    CHECK(downloader.process.wait().code == 0);
+    CHECK(w.read("down.bin") == w.data);
+    CHECK(lines_with(downloader.process, "HTTP status 400 Invalid Request: the tracker answers compact=1") == 1);
 }
