@@ -107,7 +107,9 @@ TEST_CASE("threaded: SIGTERM ends it too") {
     proc::server s = proc::start_server("tcp_server_threaded");
     peer::tcp silent(s.port);
     s.process.send_signal(SIGTERM);
-    auto end = s.process.wait_for(3s);
+    // About 1 s here; under ThreadSanitizer on a loaded machine, once in 20
+    // runs over 3 s.
+    auto end = s.process.wait_for(10s);
     REQUIRE(end.has_value());
     CHECK(end->code == 0);
 }
